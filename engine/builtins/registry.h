@@ -74,7 +74,12 @@ class Registry {
   }
 
  private:
-  std::unordered_map<std::string, Builtin, std::hash<std::string_view>, std::equal_to<>> by_name_;
+  // Transparent hashing lets Find take a string_view without allocating.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Builtin, NameHash, std::equal_to<>> by_name_;
 };
 
 // The process-wide registry with every family registered (built on first use,
@@ -92,6 +97,9 @@ Status ExpectArray(std::span<const Value> args, int index0);
 Status ExpectObject(std::span<const Value> args, int index0);
 Status ExpectSet(std::span<const Value> args, int index0);
 Status ExpectBool(std::span<const Value> args, int index0);
+
+// Calls every family's Register function below (register_all.cc).
+void RegisterAll(Registry& r);
 
 // The family registration functions, each defined in its own file.
 void RegisterComparison(Registry& r);   // equal, neq, lt, lte, gt, gte

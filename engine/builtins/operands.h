@@ -1,0 +1,33 @@
+// Operand helpers beyond registry.h's Expect*, with OPA's exact wording
+// (topdown/builtins: NewOperandErr, NewOperandElementErr, IntOperand).
+// All return eval_type_error statuses; the evaluator adds the builtin's name.
+#ifndef FEDRA_BUILTINS_OPERANDS_H_
+#define FEDRA_BUILTINS_OPERANDS_H_
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "fedra/status.h"
+#include "fedra/value.h"
+
+namespace fedra::builtins {
+
+// "operand N " + what, e.g. OperandError(1, "must be integer number but got
+// floating-point number").
+Status OperandError(int pos, std::string_view what);
+
+// "operand N must be array of numbers but got array containing string", or
+// with several wanted kinds "must be set of (any of) {a, b} but got set
+// containing ..." (`want` is then "{a, b}" and `several` true).
+Status OperandElementError(int pos, const Value& collection, const Value& element,
+                           std::string_view want, bool several = false);
+
+// OPA's IntOperand: a number that is integral and fits int64. Errors:
+// "operand N must be number but got K" or "operand N must be integer number
+// but got floating-point number".
+Status ExpectInt(std::span<const Value> args, int index0, int64_t* out);
+
+}  // namespace fedra::builtins
+
+#endif  // FEDRA_BUILTINS_OPERANDS_H_
