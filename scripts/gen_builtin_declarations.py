@@ -4,7 +4,7 @@
 Run once when OPA's builtin set changes, review the diff, check both in:
 
     scripts/gen_builtin_declarations.py \
-        /work/shared/conformance/opa/capabilities.json \
+        tests/conformance/opa/capabilities.json \
         > engine/builtins/declarations_table.cc
 
 builtins_test re-reads capabilities.json and fails when the checked-in table
