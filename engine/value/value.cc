@@ -1,0 +1,436 @@
+#include "fedra/value.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <new>
+
+#include "value/bigint.h"
+#include "value/number.h"
+#include "value/value_internal.h"
+
+namespace fedra {
+
+std::string_view KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kUndefined: return "undefined";
+    case Kind::kNull: return "null";
+    case Kind::kBool: return "boolean";
+    case Kind::kNumber: return "number";
+    case Kind::kString: return "string";
+    case Kind::kArray: return "array";
+    case Kind::kObject: return "object";
+    case Kind::kSet: return "set";
+  }
+  return "undefined";
+}
+
+// ---------------------------------------------------------------------------
+// Node lifetime
+
+namespace {
+
+void FreeString(StringNode* n) {
+  n->~StringNode();
+  ::operator delete(static_cast<void*>(n));
+}
+
+// Releases the child's reference; when it was the last one, the child joins
+// `pending` instead of being destroyed recursively, so freeing a deeply nested
+// value never grows the C++ stack.
+void DropChild(Value* v, std::vector<detail::Node*>* pending) {
+  const detail::Node* c = ValueAccess::Detach(v);
+  if (c == nullptr) return;
+  if (c->refs.fetch_sub(1, std::memory_order_release) == 1) {
+    std::atomic_thread_fence(std::memory_order_acquire);
+    pending->push_back(const_cast<detail::Node*>(c));
+  }
+}
+
+void Destroy(detail::Node* node) {
+  std::vector<detail::Node*> pending;
+  for (;;) {
+    switch (node->kind) {
+      case kStringNode:
+        FreeString(static_cast<StringNode*>(node));
+        break;
+      case kBigNode:
+        delete static_cast<BigNode*>(node);
+        break;
+      case kArrayNode:
+      case kSetNode: {
+        auto* n = static_cast<ItemsNode*>(node);
+        for (Value& v : n->items) DropChild(&v, &pending);
+        delete n;
+        break;
+      }
+      case kObjectNode: {
+        auto* n = static_cast<ObjectNode*>(node);
+        for (ObjectEntry& e : n->entries) {
+          DropChild(&e.first, &pending);
+          DropChild(&e.second, &pending);
+        }
+        delete n;
+        break;
+      }
+    }
+    if (pending.empty()) return;
+    node = pending.back();
+    pending.pop_back();
+  }
+}
+
+// Shared empty collections. Their count starts high so it never reaches zero
+// (every Value copy increments and every destruction decrements it).
+constexpr uint32_t kImmortalRefs = 1u << 30;
+
+const detail::Node* EmptyItems(uint8_t kind) {
+  auto make = [](uint8_t k) {
+    auto* n = new ItemsNode(k, {});
+    n->refs.store(kImmortalRefs, std::memory_order_relaxed);
+    return n;
+  };
+  static const ItemsNode* const empty_array = make(kArrayNode);
+  static const ItemsNode* const empty_set = make(kSetNode);
+  return kind == kArrayNode ? empty_array : empty_set;
+}
+
+const detail::Node* EmptyObjectNode() {
+  static const ObjectNode* const empty = [] {
+    auto* n = new ObjectNode({});
+    n->refs.store(kImmortalRefs, std::memory_order_relaxed);
+    return n;
+  }();
+  return empty;
+}
+
+Value Shared(Kind kind, const detail::Node* n) {
+  n->refs.fetch_add(1, std::memory_order_relaxed);
+  return ValueAccess::Adopt(kind, Value::NumRep::kNone, n);
+}
+
+}  // namespace
+
+namespace detail {
+void Release(const Node* node) noexcept {
+  if (node->refs.fetch_sub(1, std::memory_order_release) != 1) return;
+  std::atomic_thread_fence(std::memory_order_acquire);
+  Destroy(const_cast<Node*>(node));
+}
+}  // namespace detail
+
+// ---------------------------------------------------------------------------
+// Construction
+
+Value Value::Double(double d) {
+  // [-2^63, 2^63) in double is exactly the int64 range.
+  if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && std::trunc(d) == d) {
+    return Int(static_cast<int64_t>(d));
+  }
+  Value v;
+  v.kind_ = Kind::kNumber;
+  v.rep_ = NumRep::kDouble;
+  v.u_.d = d;
+  return v;
+}
+
+Value Value::Big(const BigInt& b) {
+  int64_t i;
+  if (b.FitsInt64(&i)) return Int(i);
+  return ValueAccess::Adopt(Kind::kNumber, NumRep::kBig, new BigNode(b));
+}
+
+Value Value::String(std::string_view s) {
+  void* mem = ::operator new(sizeof(StringNode) + s.size() + 1);
+  auto* n = new (mem) StringNode(s.size());
+  if (!s.empty()) std::memcpy(n->data(), s.data(), s.size());
+  n->data()[s.size()] = '\0';
+  return ValueAccess::Adopt(Kind::kString, NumRep::kNone, n);
+}
+
+Value Value::String(std::string&& s) { return String(std::string_view(s)); }
+
+Value Value::Array(std::vector<Value> items) {
+  if (items.empty()) return EmptyArray();
+  return ValueAccess::Adopt(Kind::kArray, NumRep::kNone, new ItemsNode(kArrayNode, std::move(items)));
+}
+
+Value Value::Object(std::vector<ObjectEntry> entries) {
+  if (entries.empty()) return EmptyObject();
+  bool strictly_sorted = true;
+  for (size_t i = 1; i < entries.size(); ++i) {
+    if (Compare(entries[i - 1].first, entries[i].first) >= 0) {
+      strictly_sorted = false;
+      break;
+    }
+  }
+  if (!strictly_sorted) {
+    // Stable, so among equal keys the input order survives and the last
+    // one is kept below.
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const ObjectEntry& a, const ObjectEntry& b) { return Compare(a.first, b.first) < 0; });
+    size_t w = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (w > 0 && Compare(entries[w - 1].first, entries[i].first) == 0) {
+        entries[w - 1].second = std::move(entries[i].second);
+      } else {
+        if (w != i) entries[w] = std::move(entries[i]);
+        ++w;
+      }
+    }
+    entries.resize(w);
+  }
+  return ValueAccess::Adopt(Kind::kObject, NumRep::kNone, new ObjectNode(std::move(entries)));
+}
+
+Value Value::Set(std::vector<Value> items) {
+  if (items.empty()) return EmptySet();
+  bool strictly_sorted = true;
+  for (size_t i = 1; i < items.size(); ++i) {
+    if (Compare(items[i - 1], items[i]) >= 0) {
+      strictly_sorted = false;
+      break;
+    }
+  }
+  if (!strictly_sorted) {
+    std::sort(items.begin(), items.end(), ValueLess());
+    items.erase(std::unique(items.begin(), items.end(),
+                            [](const Value& a, const Value& b) { return Compare(a, b) == 0; }),
+                items.end());
+  }
+  return ValueAccess::Adopt(Kind::kSet, NumRep::kNone, new ItemsNode(kSetNode, std::move(items)));
+}
+
+Value Value::EmptyArray() { return Shared(Kind::kArray, EmptyItems(kArrayNode)); }
+Value Value::EmptySet() { return Shared(Kind::kSet, EmptyItems(kSetNode)); }
+Value Value::EmptyObject() { return Shared(Kind::kObject, EmptyObjectNode()); }
+
+// ---------------------------------------------------------------------------
+// Inspection
+
+const BigInt& Value::big_value() const { return ValueAccess::big_node(*this)->value; }
+
+bool Value::is_integral() const {
+  switch (rep_) {
+    case NumRep::kInt:
+    case NumRep::kBig:
+      return true;
+    case NumRep::kDouble:
+      return std::isfinite(u_.d) && std::trunc(u_.d) == u_.d;
+    case NumRep::kNone:
+      return false;
+  }
+  return false;
+}
+
+bool Value::AsInt64(int64_t* out) const {
+  // Value::Double and Value::Big normalise every integral number that fits
+  // int64 to kInt, so no other representation can qualify.
+  if (kind_ != Kind::kNumber || rep_ != NumRep::kInt) return false;
+  *out = u_.i;
+  return true;
+}
+
+double Value::ToDouble() const {
+  switch (rep_) {
+    case NumRep::kInt: return static_cast<double>(u_.i);
+    case NumRep::kDouble: return u_.d;
+    case NumRep::kBig: return big_value().ToDouble();
+    case NumRep::kNone: return 0;
+  }
+  return 0;
+}
+
+std::string_view Value::str() const { return ValueAccess::string_node(*this)->view(); }
+
+size_t Value::size() const {
+  switch (kind_) {
+    case Kind::kString: return ValueAccess::string_node(*this)->len;
+    case Kind::kArray:
+    case Kind::kSet: return ValueAccess::items_node(*this)->items.size();
+    case Kind::kObject: return ValueAccess::object_node(*this)->entries.size();
+    default: return 0;
+  }
+}
+
+std::span<const Value> Value::array() const { return ValueAccess::items_node(*this)->items; }
+std::span<const Value> Value::set() const { return ValueAccess::items_node(*this)->items; }
+std::span<const ObjectEntry> Value::object() const { return ValueAccess::object_node(*this)->entries; }
+
+const Value* Value::Find(const Value& key) const {
+  const auto& es = ValueAccess::object_node(*this)->entries;
+  size_t lo = 0, hi = es.size();
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = Compare(es[mid].first, key);
+    if (c < 0) {
+      lo = mid + 1;
+    } else if (c > 0) {
+      hi = mid;
+    } else {
+      return &es[mid].second;
+    }
+  }
+  return nullptr;
+}
+
+const Value* Value::Find(std::string_view key) const {
+  const auto& es = ValueAccess::object_node(*this)->entries;
+  // Keys of other kinds sort entirely before (null, boolean, number) or after
+  // (collections) all strings, so the kind alone orders them against `key`.
+  size_t lo = 0, hi = es.size();
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const Value& k = es[mid].first;
+    int c;
+    if (k.kind_ != Kind::kString) {
+      c = k.kind_ < Kind::kString ? -1 : 1;
+    } else {
+      c = ValueAccess::string_node(k)->view().compare(key);
+    }
+    if (c < 0) {
+      lo = mid + 1;
+    } else if (c > 0) {
+      hi = mid;
+    } else {
+      return &es[mid].second;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+const Value* FindMember(const Value& set, const Value& v) {
+  auto items = set.set();
+  auto it = std::lower_bound(items.begin(), items.end(), v, ValueLess());
+  if (it != items.end() && Compare(*it, v) == 0) return &*it;
+  return nullptr;
+}
+}  // namespace
+
+bool Value::Contains(const Value& v) const { return FindMember(*this, v) != nullptr; }
+
+Value Value::Get(const Value& key) const {
+  switch (kind_) {
+    case Kind::kArray: {
+      // Integral doubles that fit int64 are kInt already (1.0 == 1), and a
+      // big integer can never be in range, so kInt is the only index form.
+      if (key.kind_ != Kind::kNumber || key.rep_ != NumRep::kInt) return Value();
+      const auto& items = ValueAccess::items_node(*this)->items;
+      if (key.u_.i < 0 || static_cast<uint64_t>(key.u_.i) >= items.size()) return Value();
+      return items[static_cast<size_t>(key.u_.i)];
+    }
+    case Kind::kObject: {
+      const Value* v = key.kind_ == Kind::kString ? Find(key.str()) : Find(key);
+      return v ? *v : Value();
+    }
+    case Kind::kSet: {
+      const Value* m = FindMember(*this, key);
+      return m ? *m : Value();
+    }
+    default:
+      return Value();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Order and hashing
+
+namespace {
+
+int CompareItems(std::span<const Value> a, std::span<const Value> b) {
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    int c = Compare(a[i], b[i]);
+    if (c != 0) return c;
+  }
+  if (a.size() == b.size()) return 0;
+  return a.size() < b.size() ? -1 : 1;
+}
+
+// OPA's object order: walk the sorted keys pairwise, comparing key i and then
+// value i, and fall back to the number of keys.
+int CompareObjects(std::span<const ObjectEntry> a, std::span<const ObjectEntry> b) {
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    int c = Compare(a[i].first, b[i].first);
+    if (c != 0) return c;
+    c = Compare(a[i].second, b[i].second);
+    if (c != 0) return c;
+  }
+  if (a.size() == b.size()) return 0;
+  return a.size() < b.size() ? -1 : 1;
+}
+
+inline size_t Mix(size_t h, size_t v) {
+  uint64_t x = (static_cast<uint64_t>(h) ^ static_cast<uint64_t>(v)) * 0x9e3779b97f4a7c15ull;
+  return static_cast<size_t>(x ^ (x >> 32));
+}
+
+}  // namespace
+
+int Compare(const Value& a, const Value& b) {
+  if (a.kind_ != b.kind_) return a.kind_ < b.kind_ ? -1 : 1;
+  switch (a.kind_) {
+    case Kind::kUndefined:
+    case Kind::kNull:
+      return 0;
+    case Kind::kBool:
+      return a.u_.b == b.u_.b ? 0 : (a.u_.b ? 1 : -1);
+    case Kind::kNumber:
+      if (a.rep_ == Value::NumRep::kInt && b.rep_ == Value::NumRep::kInt) {
+        return a.u_.i < b.u_.i ? -1 : (a.u_.i > b.u_.i ? 1 : 0);
+      }
+      return num::Compare(a, b);
+    case Kind::kString: {
+      if (a.u_.node == b.u_.node) return 0;
+      int c = ValueAccess::string_node(a)->view().compare(ValueAccess::string_node(b)->view());
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    case Kind::kArray:
+    case Kind::kSet:
+      if (a.u_.node == b.u_.node) return 0;
+      return CompareItems(ValueAccess::items_node(a)->items, ValueAccess::items_node(b)->items);
+    case Kind::kObject:
+      if (a.u_.node == b.u_.node) return 0;
+      return CompareObjects(ValueAccess::object_node(a)->entries, ValueAccess::object_node(b)->entries);
+  }
+  return 0;
+}
+
+size_t Value::Hash() const {
+  switch (kind_) {
+    case Kind::kUndefined: return 0x1b873593u;
+    case Kind::kNull: return 0x85ebca6bu;
+    case Kind::kBool: return u_.b ? 0xc2b2ae35u : 0x27d4eb2fu;
+    case Kind::kNumber: {
+      // Equal numbers must hash equally across representations. kInt holds
+      // every integral value that fits int64; a double equal to a big integer
+      // converts to the same double as that integer does.
+      if (rep_ == NumRep::kInt) return Mix(0x51, static_cast<size_t>(u_.i));
+      double d = rep_ == NumRep::kDouble ? u_.d : big_value().ToDouble();
+      uint64_t bits;
+      std::memcpy(&bits, &d, sizeof bits);
+      return Mix(0x52, static_cast<size_t>(bits));
+    }
+    case Kind::kString:
+      return std::hash<std::string_view>()(ValueAccess::string_node(*this)->view());
+    case Kind::kArray:
+    case Kind::kSet: {
+      size_t h = kind_ == Kind::kArray ? 0xa1 : 0x5e;
+      for (const Value& v : ValueAccess::items_node(*this)->items) h = Mix(h, v.Hash());
+      return h;
+    }
+    case Kind::kObject: {
+      size_t h = 0x0b;
+      for (const ObjectEntry& e : ValueAccess::object_node(*this)->entries) {
+        h = Mix(Mix(h, e.first.Hash()), e.second.Hash());
+      }
+      return h;
+    }
+  }
+  return 0;
+}
+
+}  // namespace fedra
