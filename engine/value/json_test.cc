@@ -1,0 +1,155 @@
+#include "value/json.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "value/number.h"
+
+namespace fedra {
+namespace {
+
+Value P(std::string_view text) {
+  Value v;
+  Status st = ParseJson(text, &v, "t");
+  EXPECT_TRUE(st.ok()) << text << ": " << st.ToString();
+  return v;
+}
+
+std::string Err(std::string_view text, const JsonLimits& limits = {}) {
+  Value v;
+  Status st = ParseJson(text, &v, "input", limits);
+  EXPECT_FALSE(st.ok()) << text;
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  return std::string(st.message());
+}
+
+std::string RoundTrip(std::string_view text) { return ToJson(P(text)); }
+
+TEST(JsonTest, Scalars) {
+  EXPECT_TRUE(P("null").is_null());
+  EXPECT_TRUE(P(" true ").is_true());
+  EXPECT_TRUE(P("false").is_false());
+  EXPECT_EQ(P("-12").int_value(), -12);
+  EXPECT_EQ(P("1.5").double_value(), 1.5);
+  EXPECT_EQ(P("\"hi\"").str(), "hi");
+  EXPECT_EQ(ToJson(P("123456789012345678901234567890")), "123456789012345678901234567890");
+  EXPECT_EQ(P("1e2").int_value(), 100);
+}
+
+TEST(JsonTest, Containers) {
+  Value v = P(R"({"b": [1, 2.5, "x"], "a": {"c": null}, "e": [], "f": {}})");
+  ASSERT_TRUE(v.is_object());
+  EXPECT_EQ(v.size(), 4u);
+  EXPECT_EQ(v.object()[0].first.str(), "a");  // sorted
+  const Value* b = v.Find("b");
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(b->is_array());
+  EXPECT_EQ(b->array()[1].double_value(), 2.5);
+  EXPECT_TRUE(v.Find("a")->Find("c")->is_null());
+  EXPECT_TRUE(v.Find("e")->empty());
+  EXPECT_TRUE(v.Find("f")->is_object());
+  EXPECT_EQ(v.Find("zz"), nullptr);
+}
+
+TEST(JsonTest, DuplicateKeysLastWins) {
+  Value v = P(R"({"a": 1, "b": 2, "a": 3})");
+  EXPECT_EQ(v.size(), 2u);
+  EXPECT_EQ(v.Find("a")->int_value(), 3);
+}
+
+TEST(JsonTest, StringEscapes) {
+  EXPECT_EQ(P(R"("a\"b\\c\/d\b\f\n\r\t")").str(), "a\"b\\c/d\b\f\n\r\t");
+  EXPECT_EQ(P(R"("\u00e9\u4e2d")").str(), "\xc3\xa9\xe4\xb8\xad");
+  EXPECT_EQ(P(R"("\ud83d\ude00")").str(), "\xf0\x9f\x98\x80");  // surrogate pair
+  EXPECT_EQ(P(R"("\ud83d x")").str(), "\xef\xbf\xbd x");           // lone surrogate -> U+FFFD
+  EXPECT_EQ(P(R"("\u0000")").str(), std::string_view("\0", 1));
+  EXPECT_EQ(P("\"caf\xc3\xa9\"").str(), "caf\xc3\xa9");
+}
+
+TEST(JsonTest, RoundTripCanonical) {
+  EXPECT_EQ(RoundTrip(R"( { "z" : 1 , "a" : [ true , null , "s" ] } )"), R"({"a":[true,null,"s"],"z":1})");
+  EXPECT_EQ(RoundTrip("[1.0, 2.50, -0, 1e2, 0.1]"), "[1,2.5,0,100,0.1]");
+  EXPECT_EQ(RoundTrip(R"("<a href='x'>&amp;</a>")"), R"("\u003ca href='x'\u003e\u0026amp;\u003c/a\u003e")");
+  EXPECT_EQ(RoundTrip(R"("\u0001\u001f\n\t\"\\")"), R"("\u0001\u001f\n\t\"\\")");
+  EXPECT_EQ(RoundTrip(R"("\u2028\u2029")"), R"("\u2028\u2029")");
+  EXPECT_EQ(RoundTrip(R"("é中😀")"), R"("é中😀")");
+  std::string doc = R"({"a":[1,{"b":[[],{}]}],"c":"d"})";
+  EXPECT_EQ(RoundTrip(doc), doc);
+}
+
+TEST(JsonTest, Errors) {
+  EXPECT_EQ(Err(""), "input:1:1: invalid JSON at $: unexpected end of input");
+  EXPECT_EQ(Err("[1, 2"), "input:1:6: invalid JSON at $: unexpected end of input");
+  EXPECT_EQ(Err("[1 2]"), "input:1:4: invalid JSON at $: unexpected character '2', expected ',' or ']'");
+  EXPECT_EQ(Err("{\"spec\": {\"containers\": [{\"a\": 1 \"b\"}]}}"),
+            "input:1:34: invalid JSON at $.spec.containers[0]: unexpected character '\"', expected ',' or '}'");
+  EXPECT_EQ(Err("{\n  \"a\": [1,\n   tru]}"), "input:3:4: invalid JSON at $.a[1]: invalid literal, expected true");
+  EXPECT_EQ(Err("{\"a b\": x}"), "input:1:9: invalid JSON at $[\"a b\"]: unexpected character 'x', expected a value");
+  EXPECT_EQ(Err("{\"a\" 1}"), "input:1:6: invalid JSON at $.a: unexpected character '1', expected ':'");
+  EXPECT_EQ(Err("{\"a\": 1,}"), "input:1:9: invalid JSON at $: unexpected character '}', expected a string object key");
+  EXPECT_EQ(Err("[1,]"), "input:1:4: invalid JSON at $[1]: unexpected character ']', expected a value");
+  EXPECT_EQ(Err("{1: 2}"), "input:1:2: invalid JSON at $: unexpected character '1', expected a string object key");
+  EXPECT_EQ(Err("1 2"), "input:1:3: invalid JSON at $: unexpected character '2', expected end of input after the top-level value");
+  EXPECT_EQ(Err("\"abc"), "input:1:1: invalid JSON at $: unterminated string");
+  EXPECT_EQ(Err("\"a\nb\""), "input:1:3: invalid JSON at $: invalid control character in string");
+  EXPECT_EQ(Err(R"("\x")"), "input:1:2: invalid JSON at $: invalid escape sequence in string");
+  EXPECT_EQ(Err(R"("\u12")"), R"(input:1:2: invalid JSON at $: invalid \u escape: expected 4 hex digits)");
+  EXPECT_EQ(Err("01"), "input:1:2: invalid JSON at $: invalid number: leading zero");
+  EXPECT_EQ(Err("-"), "input:1:2: invalid JSON at $: invalid number: expected a digit");
+  EXPECT_EQ(Err("1."), "input:1:3: invalid JSON at $: invalid number: expected a digit after '.'");
+  EXPECT_EQ(Err("1e+"), "input:1:4: invalid JSON at $: invalid number: expected a digit in the exponent");
+  EXPECT_EQ(Err(".5"), "input:1:1: invalid JSON at $: unexpected character '.', expected a value");
+  EXPECT_EQ(Err("nul"), "input:1:1: invalid JSON at $: invalid literal, expected null");
+  EXPECT_EQ(Err("\xef\xbb\xbf{}"), "input:1:1: invalid JSON at $: unexpected byte 0xef, expected a value");
+}
+
+TEST(JsonTest, InvalidUtf8Rejected) {
+  EXPECT_EQ(Err("[\"ok\", \"b\xff\"]"), "input:1:10: invalid JSON at $[1]: invalid UTF-8 in string");
+  Err("\"\xc0\xaf\"");          // overlong '/'
+  Err("\"\xed\xa0\x80\"");      // encoded surrogate
+  Err("\"\xf4\x90\x80\x80\"");  // above U+10FFFF
+  Err("\"\xe4\xb8\"");          // truncated sequence
+  Err("\"a\\n\x80\"");          // invalid byte after an escape (slow path)
+  // Columns count characters, not bytes.
+  EXPECT_EQ(Err("[\"\xc3\xa9\", x]"), "input:1:7: invalid JSON at $[1]: unexpected character 'x', expected a value");
+}
+
+TEST(JsonTest, TruncatedInputRejected) {
+  std::string doc = R"({"a": [1, 2.5, {"b": "c\u00e9"}], "d": true})";
+  for (size_t n = 0; n < doc.size(); ++n) {
+    Value v;
+    EXPECT_FALSE(ParseJson(std::string_view(doc).substr(0, n), &v).ok()) << n;
+  }
+  EXPECT_TRUE(P(doc).is_object());
+}
+
+TEST(JsonTest, DepthLimit) {
+  std::string deep(100000, '[');
+  std::string msg = Err(deep);
+  EXPECT_NE(msg.find("input:1:1001: invalid JSON at $"), std::string::npos) << msg.substr(0, 200);
+  EXPECT_NE(msg.find("nesting depth exceeds the limit of 1000"), std::string::npos);
+
+  std::string ok = std::string(1000, '[') + std::string(1000, ']');
+  EXPECT_TRUE(P(ok).is_array());
+  std::string over = std::string(1001, '[') + std::string(1001, ']');
+  Err(over);
+
+  JsonLimits big;
+  big.max_depth = 200000;
+  std::string very = std::string(100000, '[') + std::string(100000, ']');
+  Value v;
+  ASSERT_TRUE(ParseJson(very, &v, "t", big).ok());
+  // Serialising and destroying it must not recurse either.
+  EXPECT_EQ(ToJson(v), very);
+  v = Value();
+}
+
+TEST(JsonTest, SizeLimit) {
+  JsonLimits small;
+  small.max_bytes = 4;
+  EXPECT_EQ(Err("[1,2]", small), "input: JSON document is 5 bytes, more than the limit of 4");
+}
+
+}  // namespace
+}  // namespace fedra
