@@ -90,7 +90,7 @@ TEST(BitsTest, OperandErrorsMatchOpa) {
             "error: eval_type_error: operand 1 must be integer number but got floating-point number");
   EXPECT_EQ(Eval("bits.or", {Value::Int(1), Value::Double(0.5)}),
             "error: eval_type_error: operand 2 must be integer number but got floating-point number");
-  EXPECT_EQ(Eval("bits.xor", {Value::String("a"), Value::Int(1)}),
+  EXPECT_EQ(Eval("bits.xor", {Value::String(std::string_view("a")), Value::Int(1)}),
             "error: eval_type_error: operand 1 must be integer but got string");
   EXPECT_EQ(Eval("bits.negate", {Value::Double(7.2)}),
             "error: eval_type_error: operand 1 must be integer number but got floating-point number");
