@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,12 @@ enum class TermKind : uint8_t {
   kCall,         // items[0] operator (Ref), items[1..] arguments
   kTemplate,     // $"..{x}..": items alternate literal String scalars and terms
 };
+// Template layout (kTemplate), fixed by the parser: items has odd length,
+// even positions are literal String scalars (possibly empty), odd positions
+// are the embedded expressions' terms. `body` holds one Expr per embedded
+// expression (body[j] belongs to items[2j+1] and body[j].term == items[2j+1]),
+// so `$"{x with input as 1}"` keeps its `with` modifiers.
+
 
 struct Term {
   TermKind kind = TermKind::kScalar;
@@ -62,6 +69,14 @@ struct Term {
   static Term Var(std::string name, Location loc);
   static Term Ref(std::vector<Term> items, Location loc);
   static Term Call(std::vector<Term> items, Location loc);
+  // Helpers (ast.cc).
+  static Term String(std::string_view s, Location loc);
+  static Term Array(std::vector<Term> items, Location loc);
+  static Term Set(std::vector<Term> items, Location loc);
+  static Term Object(std::vector<std::pair<Term, Term>> entries, Location loc);
+  // A Ref for a dotted operator name: "plus" -> Ref[Var plus];
+  // "internal.member_2" -> Ref[Var internal, "member_2"].
+  static Term Operator(std::string_view dotted_name, Location loc);
 
   bool is_var() const { return kind == TermKind::kVar; }
   bool is_ref() const { return kind == TermKind::kRef; }

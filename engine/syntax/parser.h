@@ -19,7 +19,9 @@
 #define FEDRA_SYNTAX_PARSER_H_
 
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "fedra/status.h"
 #include "syntax/ast.h"
@@ -38,6 +40,13 @@ Status ParseModule(std::string_view source, std::string_view file,
 // A query: one or more expressions separated by ';' or newlines.
 Status ParseQuery(std::string_view source, std::string_view file,
                   const ParseOptions& options, ast::Body* out);
+
+// Like ParseQuery, and also sets *texts to each expression's source text
+// (from its first to its last token, e.g. "count(x) > 1"), which `opa eval`
+// reports as an expression's "text".
+Status ParseQuery(std::string_view source, std::string_view file,
+                  const ParseOptions& options, ast::Body* out,
+                  std::vector<std::string>* texts);
 
 // A single term (used for `input_term` in OPA's test cases).
 Status ParseTerm(std::string_view source, std::string_view file,
