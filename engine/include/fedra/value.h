@@ -102,6 +102,7 @@ class Value {
   static Value Big(const BigInt& b);
   static Value String(std::string_view s);
   static Value String(std::string&& s);
+  static Value String(const char* s) { return String(std::string_view(s)); }
   static Value Array(std::vector<Value> items);
   // Sorts by key. When a key repeats, the last entry wins.
   static Value Object(std::vector<ObjectEntry> entries);
