@@ -17,7 +17,8 @@ import json
 import sys
 
 # Builtins the evaluator implements itself because they need evaluator state
-# (bindings, rule metadata, the print hook); the registry never holds them.
+# (bindings, rule metadata, the print hook, the tracer); the registry never
+# holds them.
 EVALUATOR_BUILTINS = {
     "eq",
     "assign",
@@ -27,6 +28,7 @@ EVALUATOR_BUILTINS = {
     "internal.print",
     "rego.metadata.chain",
     "rego.metadata.rule",
+    "trace",
 }
 
 MAX_ARGS = 4

@@ -32,7 +32,7 @@ enum DeclFlag : uint8_t {
   kDeclNondeterministic = 1 << 1,  // result may differ between runs
   kDeclDeprecated = 1 << 2,        // OPA rejects it in v1 / strict mode
   // Implemented inside the evaluator, never in the registry (eq, assign,
-  // membership, print, rego.metadata.*): they need evaluator state.
+  // membership, print, trace, rego.metadata.*): they need evaluator state.
   kDeclEvaluator = 1 << 3,
 };
 

@@ -189,7 +189,7 @@ extern const Declaration kDeclarationTable[] = {
     {"time.parse_rfc3339_ns", 1, {"string"}, "number", "", "", 0},
     {"time.weekday", 1, {"any<number, array<number, string>>"}, "string", "", "", 0},
     {"to_number", 1, {"any<null, boolean, number, string>"}, "number", "", "", 0},
-    {"trace", 1, {"string"}, "boolean", "", "", 0},
+    {"trace", 1, {"string"}, "boolean", "", "", kDeclEvaluator},
     {"trim", 2, {"string", "string"}, "string", "", "", 0},
     {"trim_left", 2, {"string", "string"}, "string", "", "", 0},
     {"trim_prefix", 2, {"string", "string"}, "string", "", "", 0},
