@@ -75,10 +75,24 @@ void AppendBody(const ast::Body& body, std::string* out) {
   }
 }
 
+// An element of a collection or a call argument: `|` right after a first
+// element would read as a comprehension, and a bare `k, v in xs` as two
+// elements, so both are parenthesised.
+void AppendElement(const Term& t, std::string* out) {
+  std::string name = t.is_call() ? t.CallName() : "";
+  if (name == "or" || name == "internal.member_3") {
+    out->push_back('(');
+    AppendTerm(t, out);
+    out->push_back(')');
+  } else {
+    AppendTerm(t, out);
+  }
+}
+
 void AppendList(const std::vector<Term>& items, size_t from, std::string* out) {
   for (size_t i = from; i < items.size(); ++i) {
     if (i > from) out->append(", ");
-    AppendTerm(items[i], out);
+    AppendElement(items[i], out);
   }
 }
 
@@ -139,9 +153,9 @@ void AppendTerm(const Term& t, std::string* out) {
       out->push_back('{');
       for (size_t i = 0; i < t.entries.size(); ++i) {
         if (i > 0) out->append(", ");
-        AppendTerm(t.entries[i].first, out);
+        AppendElement(t.entries[i].first, out);
         out->append(": ");
-        AppendTerm(t.entries[i].second, out);
+        AppendElement(t.entries[i].second, out);
       }
       out->push_back('}');
       return;
@@ -220,7 +234,10 @@ void AppendExpr(const Expr& e, std::string* out) {
       break;
     case ExprKind::kSome:
       out->append("some ");
-      AppendList(e.terms, 0, out);
+      for (size_t i = 0; i < e.terms.size(); ++i) {
+        if (i > 0) out->append(", ");
+        AppendTerm(e.terms[i], out);
+      }
       break;
     case ExprKind::kEvery:
       out->append("every ");

@@ -71,7 +71,7 @@ bool Parser::IsKeyword(std::string_view w) const {
 }
 
 bool Parser::IsKw(std::string_view kw) const {
-  return tok_.kind == Tok::kIdent && tok_.text == kw && IsKeyword(kw);
+  return tok_.kind == Tok::kIdent && tok_.text == kw && IsKeyword(kw) && !NextIsRefStep();
 }
 
 bool Parser::NextIsRefStep() const {
@@ -216,7 +216,7 @@ Status Parser::Import(ast::Module* out) {
     } else if (items.size() == 3) {
       std::string kw(items[2].value.str());
       if (kw == "in") kw_in_ = true;
-      else if (kw == "every") kw_every_ = true;
+      else if (kw == "every") kw_every_ = kw_in_ = true;  // `every x in xs` needs `in`
       else if (kw == "if") kw_if_ = true;
       else if (kw == "contains") kw_contains_ = true;
       else return Error("unexpected keyword, must be one of [contains every if in]", path_loc);
@@ -355,11 +355,6 @@ Status Parser::Rule(std::vector<ast::Rule>* out) {
   if (rule.is_default) {
     if (!head.has_value) return Error("illegal default rule (must have a value)", rule.loc);
     FEDRA_RETURN_IF_ERROR(DefaultValueCheck(head.value, rule.loc));
-    for (const auto& a : head.args) {
-      if (!a.is_var()) {
-        return Error("illegal default rule (arguments cannot contain non-var terms)", rule.loc);
-      }
-    }
     if (IsKw("if") || Is(Tok::kLBrace)) {
       return Unexpected("default rules cannot have a body");
     }
