@@ -66,6 +66,10 @@ TEST(ArithmeticTest, NumbersRangeStep) {
   EXPECT_EQ(Eval("numbers.range_step", {I(0), I(10), I(4)}), A({I(0), I(4), I(8)}));
   EXPECT_EQ(Eval("numbers.range_step", {I(10), I(0), I(4)}), A({I(10), I(6), I(2)}));
   EXPECT_EQ(Eval("numbers.range_step", {I(0), I(8), I(4)}), A({I(0), I(4), I(8)}));
+  EXPECT_EQ(Eval("numbers.range_step", {I(2), I(5), I(2)}), A({I(2), I(4)}));
+  EXPECT_EQ(Eval("numbers.range_step", {I(0), I(10), N("99999999999999999999")}), A({I(0)}));
+  EXPECT_EQ(Eval("numbers.range_step", {N("-18446744073709551616"), N("-18446744073709551626"), I(5)}),
+            A({N("-18446744073709551616"), N("-18446744073709551621"), N("-18446744073709551626")}));
   ExpectBuiltinError("numbers.range_step", {I(0), I(10), I(0)},
                      "numbers.range_step: step must be a positive integer");
   ExpectBuiltinError("numbers.range_step", {I(0), I(10), I(-1)},
