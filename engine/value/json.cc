@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "value/number.h"
+#include "value/text_scan.h"
+#include "value/value_internal.h"
 
 namespace fedra {
 
@@ -65,25 +67,42 @@ size_t ValidUtf8Len(const unsigned char* s, const unsigned char* end) {
   return 0;
 }
 
+enum class State : uint8_t {
+  kValue,  // a value (array element, or object value after its key) is being read
+  kAfter,  // a value is complete; ',' or the closing bracket comes next
+  kKey,    // an object key is being read
+};
+
+struct Frame {
+  bool object;
+  State state;
+  size_t start;  // first slot in Buffers::values that belongs to this container
+};
+
+// Working storage, kept per thread between parses so a parse normally
+// allocates only the nodes it returns.
+struct Buffers {
+  std::vector<Frame> frames;
+  std::vector<Value> values;  // pending elements; objects push key, value pairs
+  std::string scratch;        // string unescaping buffer
+  bool in_use = false;
+};
+
 class Parser {
  public:
-  Parser(std::string_view text, std::string_view source, const JsonLimits& limits)
-      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), source_(source), limits_(limits) {}
+  Parser(std::string_view text, std::string_view source, const JsonLimits& limits, Buffers* buf)
+      : begin_(text.data()),
+        p_(text.data()),
+        end_(text.data() + text.size()),
+        source_(source),
+        limits_(limits),
+        frames_(buf->frames),
+        values_(buf->values),
+        scratch_(buf->scratch) {}
 
   Status Run(Value* out);
 
  private:
-  enum class State : uint8_t {
-    kValue,  // a value (array element, or object value after its key) is being read
-    kAfter,  // a value is complete; ',' or the closing bracket comes next
-    kKey,    // an object key is being read
-  };
-  struct Frame {
-    bool object;
-    State state;
-    size_t start;  // first slot in values_ that belongs to this container
-  };
-
   Status Error(const char* at, std::string_view what) const;
   Status Unexpected(const char* at, std::string_view expected) const;
   std::string Path() const;
@@ -106,9 +125,9 @@ class Parser {
   const char* end_;
   std::string_view source_;
   const JsonLimits& limits_;
-  std::vector<Frame> frames_;
-  std::vector<Value> values_;  // pending elements; objects push key, value pairs
-  std::string scratch_;        // string unescaping buffer, reused
+  std::vector<Frame>& frames_;
+  std::vector<Value>& values_;
+  std::string& scratch_;
 };
 
 Status Parser::Run(Value* out) {
@@ -159,21 +178,12 @@ Status Parser::Run(Value* out) {
 Status Parser::Close(Value* v) {
   Frame f = frames_.back();
   frames_.pop_back();
-  auto first = values_.begin() + static_cast<std::ptrdiff_t>(f.start);
-  if (f.object) {
-    std::vector<ObjectEntry> entries;
-    entries.reserve((values_.size() - f.start) / 2);
-    for (auto it = first; it != values_.end(); it += 2) {
-      entries.emplace_back(std::move(*it), std::move(*(it + 1)));
-    }
-    values_.erase(first, values_.end());
-    // Value::Object keeps the last of repeated keys, as Go's encoding/json.
-    *v = Value::Object(std::move(entries));
-  } else {
-    std::vector<Value> items(std::make_move_iterator(first), std::make_move_iterator(values_.end()));
-    values_.erase(first, values_.end());
-    *v = Value::Array(std::move(items));
-  }
+  Value* first = values_.data() + f.start;
+  size_t n = values_.size() - f.start;
+  // Value::Object's rule applies: the last of repeated keys wins, as in Go's
+  // encoding/json.
+  *v = f.object ? MakeObject(first, n / 2) : MakeArray(first, n);
+  values_.resize(f.start);  // moved-from slots: nothing left to release
   return Status::OK();
 }
 
@@ -286,7 +296,9 @@ Status Parser::ReadString(Value* v) {
   const char* open = p_;
   const char* q = ++p_;
   // Fast path: no escapes, ASCII or valid UTF-8 copied straight from input.
-  while (q < end_) {
+  for (;;) {
+    q = ScanToSpecial<false>(q, end_);
+    if (q == end_) break;
     unsigned char c = static_cast<unsigned char>(*q);
     if (c == '"') {
       *v = Value::String(std::string_view(p_, static_cast<size_t>(q - p_)));
@@ -295,10 +307,6 @@ Status Parser::ReadString(Value* v) {
     }
     if (c == '\\') break;
     if (c < 0x20) return Error(q, "invalid control character in string");
-    if (c < 0x80) {
-      ++q;
-      continue;
-    }
     size_t len = ValidUtf8Len(reinterpret_cast<const unsigned char*>(q), reinterpret_cast<const unsigned char*>(end_));
     if (len == 0) return Error(q, "invalid UTF-8 in string");
     q += len;
@@ -324,10 +332,7 @@ Status Parser::ReadString(Value* v) {
     if (c != '\\') {
       // Copy the run of plain bytes up to the next special one.
       const char* run = q;
-      while (q < end_ && *q != '"' && *q != '\\' && static_cast<unsigned char>(*q) >= 0x20 &&
-             static_cast<unsigned char>(*q) < 0x80) {
-        ++q;
-      }
+      q = ScanToSpecial<false>(q, end_);
       scratch_.append(run, q);
       continue;
     }
@@ -454,8 +459,19 @@ Status Parser::Unexpected(const char* at, std::string_view expected) const {
 }  // namespace
 
 Status ParseJson(std::string_view text, Value* out, std::string_view source, const JsonLimits& limits) {
-  Parser parser(text, source, limits);
-  return parser.Run(out);
+  thread_local Buffers cached;
+  Buffers local;
+  Buffers* buf = cached.in_use ? &local : &cached;
+  buf->in_use = true;
+  Status st = Parser(text, source, limits, buf).Run(out);
+  buf->frames.clear();
+  buf->values.clear();  // an error leaves values pending
+  // Do not keep the memory of one huge document for the thread's lifetime.
+  if (buf->values.capacity() > 4096) std::vector<Value>().swap(buf->values);
+  if (buf->frames.capacity() > 4096) std::vector<Frame>().swap(buf->frames);
+  if (buf->scratch.capacity() > 65536) std::string().swap(buf->scratch);
+  buf->in_use = false;
+  return st;
 }
 
 }  // namespace fedra

@@ -31,6 +31,16 @@ std::string_view KindName(Kind kind) {
 
 namespace {
 
+// Drops one reference and reports whether it was the last. A count of 1 seen
+// by the holder of that reference cannot change under it (nobody else can
+// copy a Value they do not hold), so the common sole-owner case skips the
+// atomic read-modify-write.
+inline bool LastReference(const detail::Node* n) {
+  if (n->refs.load(std::memory_order_acquire) == 1) return true;
+  if (n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) return true;
+  return false;
+}
+
 void FreeString(StringNode* n) {
   n->~StringNode();
   ::operator delete(static_cast<void*>(n));
@@ -42,10 +52,7 @@ void FreeString(StringNode* n) {
 void DropChild(Value* v, std::vector<detail::Node*>* pending) {
   const detail::Node* c = ValueAccess::Detach(v);
   if (c == nullptr) return;
-  if (c->refs.fetch_sub(1, std::memory_order_release) == 1) {
-    std::atomic_thread_fence(std::memory_order_acquire);
-    pending->push_back(const_cast<detail::Node*>(c));
-  }
+  if (LastReference(c)) pending->push_back(const_cast<detail::Node*>(c));
 }
 
 void Destroy(detail::Node* node) {
@@ -61,17 +68,22 @@ void Destroy(detail::Node* node) {
       case kArrayNode:
       case kSetNode: {
         auto* n = static_cast<ItemsNode*>(node);
-        for (Value& v : n->items) DropChild(&v, &pending);
-        delete n;
+        Value* items = n->begin();
+        // Detached values hold no node, so their destructors are no-ops.
+        for (size_t i = 0; i < n->size; ++i) DropChild(&items[i], &pending);
+        n->~ItemsNode();
+        ::operator delete(static_cast<void*>(n));
         break;
       }
       case kObjectNode: {
         auto* n = static_cast<ObjectNode*>(node);
-        for (ObjectEntry& e : n->entries) {
-          DropChild(&e.first, &pending);
-          DropChild(&e.second, &pending);
+        ObjectEntry* es = n->begin();
+        for (size_t i = 0; i < n->size; ++i) {
+          DropChild(&es[i].first, &pending);
+          DropChild(&es[i].second, &pending);
         }
-        delete n;
+        n->~ObjectNode();
+        ::operator delete(static_cast<void*>(n));
         break;
       }
     }
@@ -85,9 +97,19 @@ void Destroy(detail::Node* node) {
 // (every Value copy increments and every destruction decrements it).
 constexpr uint32_t kImmortalRefs = 1u << 30;
 
+ItemsNode* AllocItems(uint8_t kind, size_t n) {
+  void* mem = ::operator new(sizeof(ItemsNode) + n * sizeof(Value));
+  return new (mem) ItemsNode(kind, n);
+}
+
+ObjectNode* AllocObject(size_t n) {
+  void* mem = ::operator new(sizeof(ObjectNode) + n * sizeof(ObjectEntry));
+  return new (mem) ObjectNode(n);
+}
+
 const detail::Node* EmptyItems(uint8_t kind) {
   auto make = [](uint8_t k) {
-    auto* n = new ItemsNode(k, {});
+    ItemsNode* n = AllocItems(k, 0);
     n->refs.store(kImmortalRefs, std::memory_order_relaxed);
     return n;
   };
@@ -98,7 +120,7 @@ const detail::Node* EmptyItems(uint8_t kind) {
 
 const detail::Node* EmptyObjectNode() {
   static const ObjectNode* const empty = [] {
-    auto* n = new ObjectNode({});
+    ObjectNode* n = AllocObject(0);
     n->refs.store(kImmortalRefs, std::memory_order_relaxed);
     return n;
   }();
@@ -114,9 +136,7 @@ Value Shared(Kind kind, const detail::Node* n) {
 
 namespace detail {
 void Release(const Node* node) noexcept {
-  if (node->refs.fetch_sub(1, std::memory_order_release) != 1) return;
-  std::atomic_thread_fence(std::memory_order_acquire);
-  Destroy(const_cast<Node*>(node));
+  if (LastReference(node)) Destroy(const_cast<Node*>(node));
 }
 }  // namespace detail
 
@@ -151,55 +171,114 @@ Value Value::String(std::string_view s) {
 
 Value Value::String(std::string&& s) { return String(std::string_view(s)); }
 
-Value Value::Array(std::vector<Value> items) {
-  if (items.empty()) return EmptyArray();
-  return ValueAccess::Adopt(Kind::kArray, NumRep::kNone, new ItemsNode(kArrayNode, std::move(items)));
+Value MakeArray(Value* items, size_t n) {
+  if (n == 0) return Value::EmptyArray();
+  ItemsNode* node = AllocItems(kArrayNode, n);
+  Value* dst = node->begin();
+  for (size_t i = 0; i < n; ++i) new (&dst[i]) Value(std::move(items[i]));
+  return ValueAccess::Adopt(Kind::kArray, Value::NumRep::kNone, node);
+}
+
+Value Value::Array(std::vector<Value> items) { return MakeArray(items.data(), items.size()); }
+
+namespace {
+
+// Object keys are nearly always strings: compare those without the generic
+// dispatch.
+inline int CompareKeys(const Value& a, const Value& b) {
+  if (a.is_string() && b.is_string()) return a.str().compare(b.str());
+  return Compare(a, b);
+}
+
+// Stable sort of object entries by key. Objects are small (a JSON document's
+// objects rarely exceed a dozen keys), where insertion sort beats merge sort
+// and needs no buffer.
+void SortEntries(ObjectEntry* e, size_t n) {
+  if (n > 24) {
+    std::stable_sort(e, e + n,
+                     [](const ObjectEntry& a, const ObjectEntry& b) { return CompareKeys(a.first, b.first) < 0; });
+    return;
+  }
+  for (size_t i = 1; i < n; ++i) {
+    if (CompareKeys(e[i - 1].first, e[i].first) <= 0) continue;
+    ObjectEntry tmp = std::move(e[i]);
+    size_t j = i;
+    do {
+      e[j] = std::move(e[j - 1]);
+      --j;
+    } while (j > 0 && CompareKeys(e[j - 1].first, tmp.first) > 0);
+    e[j] = std::move(tmp);
+  }
+}
+
+// Sorts a freshly filled node by key and drops repeated keys, the last
+// occurrence winning.
+Value FinishObject(ObjectNode* node) {
+  ObjectEntry* e = node->begin();
+  size_t n = node->size;
+  bool strictly_sorted = true;
+  for (size_t i = 1; i < n; ++i) {
+    if (CompareKeys(e[i - 1].first, e[i].first) >= 0) {
+      strictly_sorted = false;
+      break;
+    }
+  }
+  if (!strictly_sorted) {
+    SortEntries(e, n);  // stable: equal keys keep their input order
+    size_t w = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (w > 0 && CompareKeys(e[w - 1].first, e[i].first) == 0) {
+        e[w - 1].second = std::move(e[i].second);
+      } else {
+        if (w != i) e[w] = std::move(e[i]);
+        ++w;
+      }
+    }
+    for (size_t i = w; i < n; ++i) e[i].~ObjectEntry();
+    node->size = w;
+  }
+  return ValueAccess::Adopt(Kind::kObject, Value::NumRep::kNone, node);
+}
+
+}  // namespace
+
+Value MakeObject(Value* kv, size_t pairs) {
+  if (pairs == 0) return Value::EmptyObject();
+  ObjectNode* node = AllocObject(pairs);
+  ObjectEntry* dst = node->begin();
+  for (size_t i = 0; i < pairs; ++i) new (&dst[i]) ObjectEntry(std::move(kv[2 * i]), std::move(kv[2 * i + 1]));
+  return FinishObject(node);
 }
 
 Value Value::Object(std::vector<ObjectEntry> entries) {
   if (entries.empty()) return EmptyObject();
-  bool strictly_sorted = true;
-  for (size_t i = 1; i < entries.size(); ++i) {
-    if (Compare(entries[i - 1].first, entries[i].first) >= 0) {
-      strictly_sorted = false;
-      break;
-    }
-  }
-  if (!strictly_sorted) {
-    // Stable, so among equal keys the input order survives and the last
-    // one is kept below.
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const ObjectEntry& a, const ObjectEntry& b) { return Compare(a.first, b.first) < 0; });
-    size_t w = 0;
-    for (size_t i = 0; i < entries.size(); ++i) {
-      if (w > 0 && Compare(entries[w - 1].first, entries[i].first) == 0) {
-        entries[w - 1].second = std::move(entries[i].second);
-      } else {
-        if (w != i) entries[w] = std::move(entries[i]);
-        ++w;
-      }
-    }
-    entries.resize(w);
-  }
-  return ValueAccess::Adopt(Kind::kObject, NumRep::kNone, new ObjectNode(std::move(entries)));
+  ObjectNode* node = AllocObject(entries.size());
+  ObjectEntry* dst = node->begin();
+  for (size_t i = 0; i < entries.size(); ++i) new (&dst[i]) ObjectEntry(std::move(entries[i]));
+  return FinishObject(node);
 }
 
 Value Value::Set(std::vector<Value> items) {
   if (items.empty()) return EmptySet();
+  size_t n = items.size();
+  ItemsNode* node = AllocItems(kSetNode, n);
+  Value* v = node->begin();
+  for (size_t i = 0; i < n; ++i) new (&v[i]) Value(std::move(items[i]));
   bool strictly_sorted = true;
-  for (size_t i = 1; i < items.size(); ++i) {
-    if (Compare(items[i - 1], items[i]) >= 0) {
+  for (size_t i = 1; i < n; ++i) {
+    if (Compare(v[i - 1], v[i]) >= 0) {
       strictly_sorted = false;
       break;
     }
   }
   if (!strictly_sorted) {
-    std::sort(items.begin(), items.end(), ValueLess());
-    items.erase(std::unique(items.begin(), items.end(),
-                            [](const Value& a, const Value& b) { return Compare(a, b) == 0; }),
-                items.end());
+    std::sort(v, v + n, ValueLess());
+    Value* end = std::unique(v, v + n, [](const Value& a, const Value& b) { return Compare(a, b) == 0; });
+    size_t w = static_cast<size_t>(end - v);
+    for (size_t i = w; i < n; ++i) v[i].~Value();
+    node->size = w;
   }
-  return ValueAccess::Adopt(Kind::kSet, NumRep::kNone, new ItemsNode(kSetNode, std::move(items)));
+  return ValueAccess::Adopt(Kind::kSet, NumRep::kNone, node);
 }
 
 Value Value::EmptyArray() { return Shared(Kind::kArray, EmptyItems(kArrayNode)); }
@@ -248,18 +327,18 @@ size_t Value::size() const {
   switch (kind_) {
     case Kind::kString: return ValueAccess::string_node(*this)->len;
     case Kind::kArray:
-    case Kind::kSet: return ValueAccess::items_node(*this)->items.size();
-    case Kind::kObject: return ValueAccess::object_node(*this)->entries.size();
+    case Kind::kSet: return ValueAccess::items_node(*this)->size;
+    case Kind::kObject: return ValueAccess::object_node(*this)->size;
     default: return 0;
   }
 }
 
-std::span<const Value> Value::array() const { return ValueAccess::items_node(*this)->items; }
-std::span<const Value> Value::set() const { return ValueAccess::items_node(*this)->items; }
-std::span<const ObjectEntry> Value::object() const { return ValueAccess::object_node(*this)->entries; }
+std::span<const Value> Value::array() const { return ValueAccess::items_node(*this)->items(); }
+std::span<const Value> Value::set() const { return ValueAccess::items_node(*this)->items(); }
+std::span<const ObjectEntry> Value::object() const { return ValueAccess::object_node(*this)->entries(); }
 
 const Value* Value::Find(const Value& key) const {
-  const auto& es = ValueAccess::object_node(*this)->entries;
+  const auto es = ValueAccess::object_node(*this)->entries();
   size_t lo = 0, hi = es.size();
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -276,7 +355,7 @@ const Value* Value::Find(const Value& key) const {
 }
 
 const Value* Value::Find(std::string_view key) const {
-  const auto& es = ValueAccess::object_node(*this)->entries;
+  const auto es = ValueAccess::object_node(*this)->entries();
   // Keys of other kinds sort entirely before (null, boolean, number) or after
   // (collections) all strings, so the kind alone orders them against `key`.
   size_t lo = 0, hi = es.size();
@@ -317,7 +396,7 @@ Value Value::Get(const Value& key) const {
       // Integral doubles that fit int64 are kInt already (1.0 == 1), and a
       // big integer can never be in range, so kInt is the only index form.
       if (key.kind_ != Kind::kNumber || key.rep_ != NumRep::kInt) return Value();
-      const auto& items = ValueAccess::items_node(*this)->items;
+      const auto items = ValueAccess::items_node(*this)->items();
       if (key.u_.i < 0 || static_cast<uint64_t>(key.u_.i) >= items.size()) return Value();
       return items[static_cast<size_t>(key.u_.i)];
     }
@@ -391,10 +470,10 @@ int Compare(const Value& a, const Value& b) {
     case Kind::kArray:
     case Kind::kSet:
       if (a.u_.node == b.u_.node) return 0;
-      return CompareItems(ValueAccess::items_node(a)->items, ValueAccess::items_node(b)->items);
+      return CompareItems(ValueAccess::items_node(a)->items(), ValueAccess::items_node(b)->items());
     case Kind::kObject:
       if (a.u_.node == b.u_.node) return 0;
-      return CompareObjects(ValueAccess::object_node(a)->entries, ValueAccess::object_node(b)->entries);
+      return CompareObjects(ValueAccess::object_node(a)->entries(), ValueAccess::object_node(b)->entries());
   }
   return 0;
 }
@@ -419,12 +498,12 @@ size_t Value::Hash() const {
     case Kind::kArray:
     case Kind::kSet: {
       size_t h = kind_ == Kind::kArray ? 0xa1 : 0x5e;
-      for (const Value& v : ValueAccess::items_node(*this)->items) h = Mix(h, v.Hash());
+      for (const Value& v : ValueAccess::items_node(*this)->items()) h = Mix(h, v.Hash());
       return h;
     }
     case Kind::kObject: {
       size_t h = 0x0b;
-      for (const ObjectEntry& e : ValueAccess::object_node(*this)->entries) {
+      for (const ObjectEntry& e : ValueAccess::object_node(*this)->entries()) {
         h = Mix(Mix(h, e.first.Hash()), e.second.Hash());
       }
       return h;

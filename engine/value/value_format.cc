@@ -6,6 +6,7 @@
 
 #include "fedra/value.h"
 #include "value/number.h"
+#include "value/text_scan.h"
 #include "value/value_internal.h"
 
 namespace fedra {
@@ -13,27 +14,6 @@ namespace fedra {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-
-// Bytes that cannot be copied verbatim into a JSON string: control
-// characters, '"', '\\', and (as Go's encoding/json does by default, and so
-// OPA's json.marshal) the HTML-sensitive '<', '>', '&'. Bytes >= 0x80 are
-// checked as UTF-8 sequences.
-struct EscapeTable {
-  bool special[256];
-  constexpr EscapeTable(bool html) : special() {
-    for (int c = 0; c < 0x20; ++c) special[c] = true;
-    special[static_cast<unsigned char>('"')] = true;
-    special[static_cast<unsigned char>('\\')] = true;
-    if (html) {
-      special[static_cast<unsigned char>('<')] = true;
-      special[static_cast<unsigned char>('>')] = true;
-      special[static_cast<unsigned char>('&')] = true;
-    }
-    for (int c = 0x80; c < 0x100; ++c) special[c] = true;
-  }
-};
-constexpr EscapeTable kJsonEscapes(true);
-constexpr EscapeTable kRegoEscapes(false);
 
 void AppendU(uint32_t cp, std::string* out) {
   char b[6] = {'\\', 'u', kHex[(cp >> 12) & 0xf], kHex[(cp >> 8) & 0xf], kHex[(cp >> 4) & 0xf],
@@ -71,18 +51,21 @@ size_t Utf8SeqLen(const unsigned char* s, size_t n, uint32_t* cp) {
   return len;
 }
 
-void AppendQuoted(std::string_view s, const EscapeTable& table, std::string* out) {
+// JSON strings escape control characters, '"' and '\\'; in JSON (not Rego)
+// output also '<', '>', '&', as Go's encoding/json does by default and so
+// OPA's json.marshal. Bytes >= 0x80 are checked as UTF-8 sequences.
+void AppendQuoted(std::string_view s, bool html, std::string* out) {
   out->push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size();
   size_t run = 0;  // start of the pending verbatim run
   size_t i = 0;
   while (i < n) {
+    const char* next = html ? ScanToSpecial<true>(s.data() + i, s.data() + n)
+                            : ScanToSpecial<false>(s.data() + i, s.data() + n);
+    i = static_cast<size_t>(next - s.data());
+    if (i == n) break;
     unsigned char c = p[i];
-    if (!table.special[c]) {
-      ++i;
-      continue;
-    }
     if (c >= 0x80) {
       uint32_t cp = 0;
       size_t len = Utf8SeqLen(p + i, n - i, &cp);
@@ -132,7 +115,7 @@ void AppendScalar(const Value& v, Style style, std::string* out) {
     case Kind::kBool: out->append(v.bool_value() ? "true" : "false"); return;
     case Kind::kNumber: num::AppendFormat(v, out); return;
     case Kind::kString:
-      AppendQuoted(v.str(), style == Style::kRego ? kRegoEscapes : kJsonEscapes, out);
+      AppendQuoted(v.str(), style != Style::kRego, out);
       return;
     default: return;
   }
@@ -149,7 +132,7 @@ void AppendKey(const Value& key, Style style, std::string* out) {
   }
   std::string text;
   AppendValue(key, Style::kJson, &text);
-  AppendQuoted(text, kJsonEscapes, out);
+  AppendQuoted(text, true, out);
 }
 
 // Opens a collection (pushing a frame) or writes a scalar / empty collection.

@@ -7,6 +7,7 @@
 #define FEDRA_VALUE_VALUE_INTERNAL_H_
 
 #include <cstddef>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -37,16 +38,31 @@ struct BigNode : detail::Node {
   explicit BigNode(BigInt v) : Node(kBigNode), value(std::move(v)) {}
 };
 
-// Arrays and sets: sets keep `items` sorted and unique.
+// Arrays and sets (sets keep their items sorted and unique). The items follow
+// the header in the same allocation: one malloc per collection.
 struct ItemsNode : detail::Node {
-  std::vector<Value> items;
-  ItemsNode(uint8_t k, std::vector<Value> v) : Node(k), items(std::move(v)) {}
+  size_t size;
+  ItemsNode(uint8_t k, size_t n) : Node(k), size(n) {}
+  Value* begin() { return reinterpret_cast<Value*>(this + 1); }
+  const Value* begin() const { return reinterpret_cast<const Value*>(this + 1); }
+  std::span<const Value> items() const { return {begin(), size}; }
 };
 
+// Entries sorted by key, keys unique; stored after the header like ItemsNode.
 struct ObjectNode : detail::Node {
-  std::vector<ObjectEntry> entries;  // sorted by key, keys unique
-  explicit ObjectNode(std::vector<ObjectEntry> e) : Node(kObjectNode), entries(std::move(e)) {}
+  size_t size;
+  explicit ObjectNode(size_t n) : Node(kObjectNode), size(n) {}
+  ObjectEntry* begin() { return reinterpret_cast<ObjectEntry*>(this + 1); }
+  const ObjectEntry* begin() const { return reinterpret_cast<const ObjectEntry*>(this + 1); }
+  std::span<const ObjectEntry> entries() const { return {begin(), size}; }
 };
+static_assert(sizeof(ItemsNode) % alignof(Value) == 0);
+static_assert(sizeof(ObjectNode) % alignof(ObjectEntry) == 0);
+
+// Builders that move elements out of a caller's buffer straight into a new
+// node (no intermediate vector). `kv` alternates key, value.
+Value MakeArray(Value* items, size_t n);
+Value MakeObject(Value* kv, size_t pairs);
 
 // The one friend of Value: reaches the node behind a heap value.
 struct ValueAccess {

@@ -1,0 +1,52 @@
+// Word-at-a-time scanning for the bytes JSON strings treat specially.
+// Private to engine/value/.
+#ifndef FEDRA_VALUE_TEXT_SCAN_H_
+#define FEDRA_VALUE_TEXT_SCAN_H_
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+namespace fedra {
+
+namespace scan_detail {
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kHighs = 0x8080808080808080ull;
+// High bit set in the lowest byte of `w` equal to `c` (bits above the first
+// match may be spurious, which is fine: callers want the first match only).
+inline uint64_t ByteEq(uint64_t w, unsigned char c) {
+  uint64_t v = w ^ (kOnes * c);
+  return (v - kOnes) & ~v & kHighs;
+}
+}  // namespace scan_detail
+
+// Returns the first byte in [p, end) that is '"', '\\', a control character
+// (< 0x20) or non-ASCII (>= 0x80); with kHtml also '<', '>' or '&'.
+// Returns `end` when there is none.
+template <bool kHtml>
+inline const char* ScanToSpecial(const char* p, const char* end) {
+  using namespace scan_detail;
+  while (end - p >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t m = ByteEq(w, '"') | ByteEq(w, '\\') | ((w - kOnes * 0x20) & ~w & kHighs) | (w & kHighs);
+    if constexpr (kHtml) m |= ByteEq(w, '<') | ByteEq(w, '>') | ByteEq(w, '&');
+    if (m != 0) {
+      // Little-endian: the lowest set bit marks the first special byte.
+      if constexpr (std::endian::native == std::endian::little) return p + (std::countr_zero(m) >> 3);
+      break;
+    }
+    p += 8;
+  }
+  while (p < end) {
+    unsigned char c = static_cast<unsigned char>(*p);
+    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return p;
+    if (kHtml && (c == '<' || c == '>' || c == '&')) return p;
+    ++p;
+  }
+  return p;
+}
+
+}  // namespace fedra
+
+#endif  // FEDRA_VALUE_TEXT_SCAN_H_
