@@ -233,7 +233,9 @@ Status Lexer::Next(Token* tok) {
     case ')': return finish(Tok::kRParen, 1);
     default: break;
   }
-  return Error("unexpected character " + Printable(c), line_, col_);
+  size_t n = Utf8Len(static_cast<unsigned char>(c));
+  std::string shown = n > 1 ? "'" + std::string(src_.substr(pos_, n)) + "'" : Printable(c);
+  return Error("unexpected character " + shown, line_, col_);
 }
 
 Status Lexer::ScanNumber(Token* tok) {

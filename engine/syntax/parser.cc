@@ -103,6 +103,13 @@ Status Parser::Unexpected(std::string_view what) const {
     msg += ": ";
     msg += what;
   }
+  // In v0 a future keyword used without its import is a plain name, which
+  // makes the error land on it; say how to enable it.
+  if (Is(Tok::kIdent) && IsOneOf(tok_.text, {"if", "contains", "in", "every"}) &&
+      !IsKeyword(tok_.text)) {
+    msg += " (hint: `import future.keywords." + std::string(tok_.text) +
+           "` or `import rego.v1` makes `" + std::string(tok_.text) + "` a keyword)";
+  }
   return Error(msg, Loc());
 }
 
@@ -541,6 +548,15 @@ Status Parser::Literal(ast::Expr* out) {
       if (out->negated) return Unexpected("illegal negation of 'every'");
       return Every(out);
     }
+    if (Is(Tok::kIdent) && tok_.text == "every" && !kw_every_) {
+      Lexer copy = lex_;
+      Token next;
+      if (copy.Next(&next).ok() && next.kind == Tok::kIdent && next.ws_before) {
+        return Error("unexpected ident token after `every` (hint: `import "
+                     "future.keywords.every` or `import rego.v1` for `every x in xs { ... }`)",
+                     LocOf(next));
+      }
+    }
   }
   ast::Term lhs;
   FEDRA_RETURN_IF_ERROR(InfixTerm(true, &lhs));
@@ -611,8 +627,7 @@ Status Parser::Some(ast::Expr* out) {
   }
   if (!first.ok() && IsKw("in")) return first;
   if (Is(Tok::kIdent) && tok_.text == "in" && !kw_in_) {
-    return Unexpected(
-        "expected \\n or ; (hint: `import future.keywords.in` for `some x in xs` expressions)");
+    return Unexpected("expected \\n or ;");
   }
   return Status::OK();
 }
