@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "value/number.h"
 
@@ -149,6 +151,102 @@ TEST(JsonTest, SizeLimit) {
   JsonLimits small;
   small.max_bytes = 4;
   EXPECT_EQ(Err("[1,2]", small), "input: JSON document is 5 bytes, more than the limit of 4");
+}
+
+}  // namespace
+}  // namespace fedra
+
+namespace fedra {
+namespace {
+
+// Random documents: serialising then parsing gives an equal value, and the
+// canonical text is a fixed point.
+Value RandomValue(std::mt19937* rng, int depth) {
+  int pick = static_cast<int>((*rng)() % (depth > 4 ? 6 : 8));
+  switch (pick) {
+    case 0: return Value::Null();
+    case 1: return Value::Bool((*rng)() & 1);
+    case 2: return Value::Int(static_cast<int64_t>((*rng)()) - (1ll << 31));
+    case 3: return Value::Double(static_cast<double>((*rng)() % 100000) / 64.0 - 300.25);
+    case 4: {
+      static const char* const kPieces[] = {"a", "key", "\"", "\\", "\n", "\x01", "<&>", "\xc3\xa9", "\xf0\x9f\x98\x80", " "};
+      std::string s;
+      int n = static_cast<int>((*rng)() % 5);
+      for (int i = 0; i < n; ++i) s += kPieces[(*rng)() % 10];
+      return Value::String(s);
+    }
+    case 5: {
+      std::string digits = "1";
+      for (int i = 0; i < 25; ++i) digits.push_back(static_cast<char>('0' + (*rng)() % 10));
+      Value v;
+      EXPECT_TRUE(num::Parse(digits, &v));
+      return v;
+    }
+    case 6: {
+      std::vector<Value> items;
+      int n = static_cast<int>((*rng)() % 5);
+      for (int i = 0; i < n; ++i) items.push_back(RandomValue(rng, depth + 1));
+      return Value::Array(std::move(items));
+    }
+    default: {
+      std::vector<ObjectEntry> entries;
+      int n = static_cast<int>((*rng)() % 5);
+      for (int i = 0; i < n; ++i) {
+        entries.emplace_back(Value::String("k" + std::to_string((*rng)() % 8)), RandomValue(rng, depth + 1));
+      }
+      return Value::Object(std::move(entries));
+    }
+  }
+}
+
+TEST(JsonTest, RandomRoundTrips) {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 2000; ++i) {
+    Value v = RandomValue(&rng, 0);
+    std::string text = ToJson(v);
+    Value back;
+    Status st = ParseJson(text, &back);
+    ASSERT_TRUE(st.ok()) << text << ": " << st.ToString();
+    ASSERT_EQ(back, v) << text;
+    ASSERT_EQ(back.Hash(), v.Hash()) << text;
+    ASSERT_EQ(ToJson(back), text);
+    Value pretty;
+    ASSERT_TRUE(ParseJson(ToJson(v, true), &pretty).ok());
+    ASSERT_EQ(pretty, v);
+  }
+}
+
+// Mutated documents either parse or fail with a message; never crash.
+TEST(JsonTest, MutatedInputNeverCrashes) {
+  std::mt19937 rng(11);
+  const std::string base = R"({"a": [1, -2.5e3, "x\u00e9\ud83d\ude00", {"b": null, "c": [true, false]}], "d": "\n"})";
+  int ok = 0, failed = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::string doc = base;
+    int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits; ++e) {
+      size_t pos = rng() % doc.size();
+      switch (rng() % 3) {
+        case 0: doc[pos] = static_cast<char>(rng() % 256); break;
+        case 1: doc.erase(pos, 1); break;
+        default: doc.insert(pos, 1, "{}[]\",:\\0e-"[rng() % 11]); break;
+      }
+    }
+    Value v;
+    Status st = ParseJson(doc, &v, "m");
+    if (st.ok()) {
+      ++ok;
+      Value again;
+      ASSERT_TRUE(ParseJson(ToJson(v), &again).ok()) << doc;
+      ASSERT_EQ(again, v);
+    } else {
+      ++failed;
+      ASSERT_EQ(st.message().substr(0, 2), "m:") << st.message();
+      ASSERT_NE(st.message().find("invalid JSON at $"), std::string_view::npos) << st.message();
+    }
+  }
+  EXPECT_GT(ok, 0);
+  EXPECT_GT(failed, 0);
 }
 
 }  // namespace

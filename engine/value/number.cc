@@ -136,28 +136,32 @@ bool Parse(std::string_view text, Value* out) {
 
   // value = digits * 10^dexp, with the mantissa digits' leading and trailing
   // zeros stripped. A literal that denotes an integer ("1e3", "2.50e1",
-  // "10.00") stays an exact integer, as OPA keeps it.
-  std::string digits;
-  digits.reserve(static_cast<size_t>((int_end - int_begin) + (frac_end - frac_begin)));
-  digits.append(int_begin, int_end);
-  digits.append(frac_begin, frac_end);
-  int64_t dexp = exp - (frac_end - frac_begin);
-  size_t lead = digits.find_first_not_of('0');
-  if (lead == std::string::npos) {
+  // "10.00") stays an exact integer, as OPA keeps it. The digits are read in
+  // place across the integer and fraction parts.
+  const int64_t ni = int_end - int_begin;
+  const int64_t nf = frac_end - frac_begin;
+  auto digit = [&](int64_t i) { return i < ni ? int_begin[i] : frac_begin[i - ni]; };
+  int64_t lead = 0;
+  while (lead < ni + nf && digit(lead) == '0') ++lead;
+  if (lead == ni + nf) {
     *out = Value::Int(0);
     return true;
   }
-  size_t last = digits.find_last_not_of('0');
-  dexp += static_cast<int64_t>(digits.size() - 1 - last);
-  std::string_view sig(digits.data() + lead, last + 1 - lead);
-  if (dexp >= 0 && static_cast<int64_t>(sig.size()) + dexp <= kMaxExactDigits) {
-    if (static_cast<int64_t>(sig.size()) + dexp <= 18) {
+  int64_t last = ni + nf - 1;
+  while (digit(last) == '0') --last;
+  const int64_t nsig = last + 1 - lead;
+  const int64_t dexp = exp - nf + (ni + nf - 1 - last);
+  if (dexp >= 0 && nsig + dexp <= kMaxExactDigits) {
+    if (nsig + dexp <= 18) {
       int64_t v = 0;
-      for (char c : sig) v = v * 10 + (c - '0');
+      for (int64_t i = lead; i <= last; ++i) v = v * 10 + (digit(i) - '0');
       for (int64_t i = 0; i < dexp; ++i) v *= 10;
       *out = Value::Int(neg ? -v : v);
       return true;
     }
+    std::string sig;
+    sig.reserve(static_cast<size_t>(nsig));
+    for (int64_t i = lead; i <= last; ++i) sig.push_back(digit(i));
     BigInt b;
     BigInt::Parse(sig, &b);
     b = b * BigInt::Pow10(static_cast<uint32_t>(dexp));
