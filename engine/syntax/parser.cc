@@ -232,6 +232,11 @@ Status Parser::Import(ast::Module* out) {
                    path_loc);
     }
   } else if (root == "rego") {
+    if (items.size() == 2 && items[1].value.str() == "v2") {
+      return Error("`import rego.v2` (OPA's unreleased preview: `and`, `or`, `not { ... }`) is "
+                   "not supported yet",
+                   path_loc);
+    }
     if (items.size() != 2 || items[1].value.str() != "v1") {
       return Error("invalid import `" + RefText(items) + "`, must be `rego.v1`", path_loc);
     }
