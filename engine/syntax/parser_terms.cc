@@ -362,6 +362,8 @@ Status Parser::Number(ast::Term* out) {
 }
 
 Status Parser::Array(ast::Term* out) {
+  DepthScope scope(this);
+  FEDRA_RETURN_IF_ERROR(scope.Enter());
   Location loc = Loc();
   FEDRA_RETURN_IF_ERROR(Advance());  // '['
   std::vector<ast::Term> items;
@@ -407,6 +409,8 @@ Status Parser::Array(ast::Term* out) {
 }
 
 Status Parser::SetOrObject(ast::Term* out) {
+  DepthScope scope(this);
+  FEDRA_RETURN_IF_ERROR(scope.Enter());
   Location loc = Loc();
   FEDRA_RETURN_IF_ERROR(Advance());  // '{'
   if (Is(Tok::kRBrace)) {
@@ -454,6 +458,8 @@ Status Parser::SetOrObject(ast::Term* out) {
 
 Status Parser::ObjectRest(ast::Term key, bool potential_compr, Location loc, Location open,
                           ast::Term* out) {
+  DepthScope scope(this);
+  FEDRA_RETURN_IF_ERROR(scope.Enter());
   FEDRA_RETURN_IF_ERROR(Advance());  // ':'
   ast::Term value;
   FEDRA_RETURN_IF_ERROR(Term(&value));
