@@ -550,8 +550,8 @@ TEST(ParserTest, DeepNestingIsAnError) {
 }
 
 TEST(ParserTest, NestingWithinLimitParses) {
-  std::string src(500, '[');
-  src += std::string(500, ']');
+  std::string src(400, '[');
+  src += std::string(400, ']');
   ast::Term t;
   ASSERT_TRUE(ParseTerm(src, "t", Opts(), &t).ok());
   EXPECT_EQ(TermToString(t), src);
