@@ -169,5 +169,24 @@ TEST(NumberTest, FormatDoubles) {
   EXPECT_EQ(num::Format(Value::Double(1234567.5)), "1234567.5");
 }
 
+TEST(NumberTest, BigRemainderAgainstPowersOfTwo) {
+  auto rem = [](std::string_view a, std::string_view b) {
+    Value out;
+    Status st = num::Rem(N(a), N(b), &out);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return num::Format(out);
+  };
+  EXPECT_EQ(rem("10", "18446744073709551616"), "10");
+  EXPECT_EQ(rem("5", "55340232221128654848"), "5");
+  EXPECT_EQ(rem("7", "340282366920938463463374607431768211456"), "7");
+  EXPECT_EQ(rem("100", "-18446744073709551616"), "100");
+  EXPECT_EQ(rem("18446744073709551617", "18446744073709551616"), "1");
+  EXPECT_EQ(rem("-18446744073709551617", "18446744073709551616"), "-1");
+  EXPECT_EQ(rem("10", "18446744073709551617"), "10");
+  EXPECT_EQ(num::Format(num::Sub(N("-18446744073709551617"), N("1"))), "-18446744073709551618");
+  EXPECT_EQ(num::Format(num::Add(N("1.5"), N("2.5"))), "4");
+  EXPECT_EQ(num::Format(num::Add(N("1"), N("2.5"))), "3.5");
+}
+
 }  // namespace
 }  // namespace fedra
