@@ -1,7 +1,6 @@
 #include "value/json.h"
 
 #include <cstring>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -118,7 +117,7 @@ class Parser {
   Status ReadString(Value* v);
   Status ReadNumber(Value* v);
   Status ReadLiteral(std::string_view word, Value v, Value* out);
-  Status Close(Value* v);
+  void Close(Value* v);
 
   const char* begin_;
   const char* p_;
@@ -167,7 +166,7 @@ Status Parser::Run(Value* out) {
       }
       if (c == (f.object ? '}' : ']')) {
         ++p_;
-        FEDRA_RETURN_IF_ERROR(Close(&v));
+        Close(&v);
         continue;
       }
       return Unexpected(p_, f.object ? "',' or '}'" : "',' or ']'");
@@ -175,7 +174,7 @@ Status Parser::Run(Value* out) {
   }
 }
 
-Status Parser::Close(Value* v) {
+void Parser::Close(Value* v) {
   Frame f = frames_.back();
   frames_.pop_back();
   Value* first = values_.data() + f.start;
@@ -184,7 +183,6 @@ Status Parser::Close(Value* v) {
   // encoding/json.
   *v = f.object ? MakeObject(first, n / 2) : MakeArray(first, n);
   values_.resize(f.start);  // moved-from slots: nothing left to release
-  return Status::OK();
 }
 
 Status Parser::ReadValue(Value* v, bool* opened) {

@@ -18,6 +18,20 @@ inline uint64_t ByteEq(uint64_t w, unsigned char c) {
   uint64_t v = w ^ (kOnes * c);
   return (v - kOnes) & ~v & kHighs;
 }
+
+// Per-byte classes for the tail of a scan: bit 0 special in JSON input and
+// Rego output, bit 1 special in JSON output (adds '<', '>', '&').
+struct ByteClasses {
+  uint8_t c[256];
+  constexpr ByteClasses() : c() {
+    for (int i = 0; i < 256; ++i) {
+      bool base = i < 0x20 || i >= 0x80 || i == '"' || i == '\\';
+      bool html = i == '<' || i == '>' || i == '&';
+      c[i] = static_cast<uint8_t>((base ? 3 : 0) | (html ? 2 : 0));
+    }
+  }
+};
+inline constexpr ByteClasses kByteClasses;
 }  // namespace scan_detail
 
 // Returns the first byte in [p, end) that is '"', '\\', a control character
@@ -38,12 +52,8 @@ inline const char* ScanToSpecial(const char* p, const char* end) {
     }
     p += 8;
   }
-  while (p < end) {
-    unsigned char c = static_cast<unsigned char>(*p);
-    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return p;
-    if (kHtml && (c == '<' || c == '>' || c == '&')) return p;
-    ++p;
-  }
+  constexpr uint8_t kMask = kHtml ? 2 : 1;
+  while (p < end && !(kByteClasses.c[static_cast<unsigned char>(*p)] & kMask)) ++p;
   return p;
 }
 
