@@ -1,0 +1,61 @@
+# Fedra: top-level entry points. Everything goes through CMake in build/.
+#
+#   make run     build, then evaluate the example admission policy
+#   make test    install deps, build, run every test (ctest's exit status)
+#   make bench   build, then run every benchmark
+#
+# WERROR=1 turns warnings into errors (CI sets it). JOBS defaults to the
+# number of cores.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+WERROR ?= 0
+
+ifeq ($(WERROR),1)
+  CMAKE_WERROR := -DFEDRA_WERROR=ON
+else
+  CMAKE_WERROR := -DFEDRA_WERROR=OFF
+endif
+
+FEDRA := $(BUILD_DIR)/bin/fedra
+EXAMPLE := examples/admission
+
+.PHONY: all deps configure build test bench run fmt clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+configure:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_WERROR)
+
+build: configure
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# ctest prints its own summary ("100% tests passed, 0 tests failed out of N")
+# and its exit status is make's.
+test: deps
+	@$(MAKE) --no-print-directory build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+bench: build
+	@set -e; found=0; \
+	for b in $(BUILD_DIR)/bin/*_bench; do \
+	  [ -x "$$b" ] || continue; found=1; \
+	  echo "== $$b"; "$$b"; \
+	done; \
+	[ $$found -eq 1 ] || echo "no benchmarks built (bench/*_bench.cc, needs libbenchmark-dev)"
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	$(FEDRA) eval --format pretty -d $(EXAMPLE)/admission.rego -i $(EXAMPLE)/input.json \
+	  'data.fedra.examples.admission.decision'
+
+fmt:
+	find engine bench tests -type f \( -name '*.h' -o -name '*.cc' \) \
+	  -not -path 'tests/conformance/opa/*' -print0 2>/dev/null | xargs -0 -r clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,4 @@
+package cli.broken
+
+p if {
+	input.x == [1, 2

@@ -1,0 +1,5 @@
+package cli.errors
+
+p if { x > 1 }
+
+q if { y == 2 }
