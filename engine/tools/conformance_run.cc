@@ -35,13 +35,15 @@ struct Outcome {
   ResultSet rs;
 };
 
-// OPA's rendering of an error: "file:row: code: message".
+// OPA's rendering of an error (topdown.Error.Error()): "file:row: code: message".
 std::string OpaErrorText(const Status& st) {
   std::string s;
   Location loc = st.location();
   if (loc.known()) {
-    if (!loc.file.empty()) s += std::string(loc.file) + ":";
-    s += std::to_string(loc.line) + ": ";
+    // OPA's Location.String(): "file:row", or "row:col" without a file.
+    s += loc.file.empty() ? std::to_string(loc.line) + ":" + std::to_string(loc.col)
+                          : std::string(loc.file) + ":" + std::to_string(loc.line);
+    s += ": ";
   }
   s += StatusCodeName(st.code());
   s += ": ";
