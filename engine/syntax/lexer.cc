@@ -123,6 +123,13 @@ Status ValidateUtf8(std::string_view s, std::string_view file) {
           "invalid UTF-8 encoding (" + Printable(s[i]) + "): Rego source must be UTF-8",
           Location{file, line, col});
     }
+    if (c == 0) {
+      return Status::ParseError("illegal null character", Location{file, line, col});
+    }
+    if (n == 3 && cp == 0xFEFF && i > 0) {
+      return Status::ParseError("illegal byte-order mark (only allowed at the start)",
+                                Location{file, line, col});
+    }
     if (c == '\n') {
       ++line;
       col = 1;
@@ -171,6 +178,7 @@ void Lexer::SkipSpace(bool* ws, bool* nl) {
 }
 
 Status Lexer::Next(Token* tok) {
+  if (pos_ == 0 && src_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // byte-order mark
   bool ws = false, nl = false;
   SkipSpace(&ws, &nl);
   tok->ws_before = ws;
@@ -238,19 +246,24 @@ Status Lexer::Next(Token* tok) {
   return Error("unexpected character " + shown, line_, col_);
 }
 
+// As OPA's scanner: a '.' after the digits must start a fraction, an 'e'
+// must start an exponent, and letters right after a number are an error
+// (`0a2b` is one bad number, not a number and a name).
 Status Lexer::ScanNumber(Token* tok) {
   while (IsDigit(Peek())) Advance();
-  if (Peek() == '.' && IsDigit(Peek(1))) {
+  if (Peek() == '.') {
     Advance();
+    if (!IsDigit(Peek())) return Error("invalid number: expected fraction digits after '.'", line_, col_);
     while (IsDigit(Peek())) Advance();
   }
   if (Peek() == 'e' || Peek() == 'E') {
-    size_t k = 1;
-    if (Peek(k) == '+' || Peek(k) == '-') ++k;
-    if (IsDigit(Peek(k))) {
-      for (size_t i = 0; i < k; ++i) Advance();
-      while (IsDigit(Peek())) Advance();
-    }
+    Advance();
+    if (Peek() == '+' || Peek() == '-') Advance();
+    if (!IsDigit(Peek())) return Error("invalid number: expected exponent digits", line_, col_);
+    while (IsDigit(Peek())) Advance();
+  }
+  if (IsIdentStart(Peek())) {
+    return Error("invalid number: a letter follows the digits", tok->line, tok->col);
   }
   tok->kind = Tok::kNumber;
   tok->end = pos_;

@@ -70,12 +70,42 @@ TEST(LexerTest, ColumnsCountCodePoints) {
 }
 
 TEST(LexerTest, Numbers) {
-  auto toks = LexAll("0 12 1.5 2e10 3.25E-2 1.x 4e");
+  auto toks = LexAll("0 12 1.5 2e10 3.25E-2 7e+3 .5 x[0].y");
   std::vector<std::string> texts;
   for (const auto& t : toks) texts.emplace_back(t.text);
-  EXPECT_EQ(texts, (std::vector<std::string>{"0", "12", "1.5", "2e10", "3.25E-2", "1", ".", "x",
-                                             "4", "e", ""}));
+  EXPECT_EQ(texts, (std::vector<std::string>{"0", "12", "1.5", "2e10", "3.25E-2", "7e+3", ".",
+                                             "5", "x", "[", "0", "]", ".", "y", ""}));
   EXPECT_EQ(toks[2].kind, Tok::kNumber);
+}
+
+TEST(LexerTest, NumberErrors) {
+  struct Case {
+    const char* src;
+    const char* msg;
+  } cases[] = {
+      {"1.x", "expected fraction"},
+      {"4e", "expected exponent"},
+      {"4e+", "expected exponent"},
+      {"0a2b", "a letter follows the digits"},
+  };
+  for (const auto& c : cases) {
+    Status s;
+    LexAll(c.src, &s);
+    ASSERT_FALSE(s.ok()) << c.src;
+    EXPECT_NE(s.message().find(c.msg), std::string_view::npos) << c.src << ": " << s.message();
+  }
+}
+
+TEST(LexerTest, ByteOrderMarkAndNul) {
+  auto toks = LexAll("\xEF\xBB\xBFpackage");
+  ASSERT_EQ(toks.size(), 2u);
+  EXPECT_EQ(toks[0].text, "package");
+  EXPECT_EQ(toks[0].col, 1u);
+  Status s = ValidateUtf8(std::string_view("a\0b", 3), "f");
+  EXPECT_NE(s.message().find("null character"), std::string_view::npos) << s.ToString();
+  EXPECT_EQ(s.location().col, 2u);
+  EXPECT_FALSE(ValidateUtf8("a\xEF\xBB\xBF", "f").ok());
+  EXPECT_TRUE(ValidateUtf8("\xEF\xBB\xBF a", "f").ok());
 }
 
 TEST(LexerTest, StringEscapes) {
