@@ -1,0 +1,178 @@
+// The compiled form of Rego that the evaluator runs.
+//
+// The compiler lowers the AST into this IR once per policy set: names are
+// resolved (locals to frame slots, globals to the rule tree, calls to
+// builtins or user functions), constant subterms are folded into Values,
+// bodies are reordered for safety, and rules are grouped into a tree keyed by
+// their path under `data`. Everything here is immutable after compilation and
+// shared by all evaluations (from any thread).
+#ifndef FEDRA_COMPILE_IR_H_
+#define FEDRA_COMPILE_IR_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "builtins/registry.h"
+#include "fedra/status.h"
+#include "fedra/value.h"
+
+namespace fedra::ir {
+
+struct Body;
+struct RuleNode;
+
+// What a call resolves to.
+struct Callable {
+  enum class Kind : uint8_t {
+    kBuiltin,   // builtins::Registry entry
+    kFunction,  // user-defined function rules at `node`
+    kPrint,     // print(...)
+    kMember2,   // internal.member_2 (x in xs)
+    kMember3,   // internal.member_3 (k, v in xs)
+    kTrace,     // trace(msg)
+    kEqual,     // `=` used as a value (eq(a, b) call form)
+  };
+  Kind kind = Kind::kBuiltin;
+  std::string name;                           // dotted name as written resolved
+  const builtins::Builtin* builtin = nullptr;  // kBuiltin
+  const RuleNode* node = nullptr;              // kFunction
+  int arity = 0;
+};
+
+enum class TermOp : uint8_t {
+  kConst,        // value
+  kLocal,        // slot
+  kInput,        // the input document
+  kData,         // the root of data (rules and base documents)
+  kRef,          // items[0] head, items[1..] path steps
+  kArray,        // items
+  kSet,          // items
+  kObject,       // entries
+  kArrayCompr,   // items[0] head; body
+  kSetCompr,     // items[0] head; body
+  kObjectCompr,  // items[0] key, items[1] value; body
+  kCall,         // callee; items = arguments
+  kTemplate,     // items: parts to concatenate (strings verbatim, others formatted)
+};
+
+struct Term {
+  TermOp op = TermOp::kConst;
+  // True when the term mentions a local variable (so it is not a constant).
+  bool has_vars = false;
+  uint32_t slot = 0;  // kLocal
+  Location loc;
+  Value value;        // kConst
+  std::vector<Term> items;
+  std::vector<std::pair<Term, Term>> entries;
+  std::shared_ptr<const Body> body;
+  const Callable* callee = nullptr;
+  std::string var_name;  // kLocal: the source name (for bindings and errors)
+  // Comprehensions: slots of enclosing bodies the body reads (must be bound
+  // before the comprehension runs).
+  std::vector<uint32_t> captures;
+
+  bool is_const() const { return op == TermOp::kConst; }
+  bool is_local() const { return op == TermOp::kLocal; }
+};
+
+struct WithModifier {
+  enum class Target : uint8_t { kInput, kData, kFunction };
+  Target target = Target::kInput;
+  std::vector<Value> path;              // below input / data (strings)
+  const Callable* function = nullptr;   // kFunction: the replaced callable
+  Term value;                           // replacement value (kFunction: a value or a callable ref)
+  const Callable* replacement = nullptr;  // kFunction replaced by another function
+  Location loc;
+};
+
+enum class ExprOp : uint8_t {
+  kTruthy,   // a: succeeds when defined and not false
+  kUnify,    // a = b
+  kNot,      // body (one expression, possibly with `with`) must fail
+  kSomeIn,   // some [a,] b in c: a key pattern (may be absent: has_key=false)
+  kEvery,    // every [a,] b in c { body }
+};
+
+struct Expr {
+  ExprOp op = ExprOp::kTruthy;
+  bool has_key = false;   // kSomeIn / kEvery
+  Location loc;
+  Term a, b, c;
+  std::shared_ptr<const Body> body;
+  std::vector<WithModifier> with;
+  // Slots the expression binds that must be cleared when it backtracks
+  // (every's and some's locals, comprehension-local slots are handled by
+  // the terms that bind them).
+  std::vector<uint32_t> local_slots;
+  std::vector<uint32_t> captures;  // kEvery: enclosing slots the body reads
+  // For a query's top-level expressions: the position in the source query
+  // (bodies may be reordered); -1 elsewhere.
+  int query_index = -1;
+};
+
+struct Body {
+  std::vector<Expr> exprs;
+};
+
+struct Rule {
+  const RuleNode* node = nullptr;
+  Location loc;
+  bool is_default = false;
+  uint32_t num_slots = 0;
+  std::vector<Term> args;          // function parameters (patterns)
+  std::vector<Term> key_path;      // partial object: key steps; partial set: [element]
+  Term value;                      // the head value (const true when omitted)
+  Body body;
+  // else branches: value and body, tried in order when the previous fails.
+  std::vector<std::pair<Term, Body>> elses;
+
+  // Rule index hints (see compile/index.h): `input.<path> == const` tests
+  // found in the body; the rule cannot succeed unless each holds.
+  std::vector<std::pair<std::vector<Value>, Value>> input_eq;
+};
+
+enum class RuleKind : uint8_t {
+  kNone,       // only children (a package or a prefix)
+  kComplete,   // p := v, p if ...
+  kMulti,      // p contains x
+  kObject,     // p[k] := v, a.b[k].c := v
+  kFunction,   // f(x) := y
+};
+
+// One candidate-filter for a rule set: rules keyed by the value of
+// input.<path>. Rules that test nothing there are in `always`.
+struct RuleIndex {
+  std::vector<Value> path;  // under input
+  std::unordered_map<Value, std::vector<const Rule*>, ValueHash> by_value;
+  std::vector<const Rule*> always;
+};
+
+struct RuleNode {
+  std::string name;                 // key under the parent
+  std::vector<std::string> path;    // from data (exclusive)
+  std::string dotted;               // "data.a.b"
+  RuleNode* parent = nullptr;
+  std::map<std::string, std::unique_ptr<RuleNode>, std::less<>> children;
+  RuleKind kind = RuleKind::kNone;
+  std::vector<std::unique_ptr<Rule>> rules;  // non-default rules, source order
+  std::unique_ptr<Rule> default_rule;
+  int arity = 0;                    // kFunction
+  std::unique_ptr<RuleIndex> index; // optional
+  uint32_t id = 0;                  // dense id for per-query caches
+
+  const RuleNode* Child(std::string_view key) const {
+    auto it = children.find(key);
+    return it == children.end() ? nullptr : it->second.get();
+  }
+  bool has_rules() const { return kind != RuleKind::kNone; }
+};
+
+}  // namespace fedra::ir
+
+#endif  // FEDRA_COMPILE_IR_H_

@@ -1,0 +1,337 @@
+// Query entry, frames, limits, bodies and expressions.
+#include <algorithm>
+
+#include "eval/evaluator.h"
+
+namespace fedra::eval {
+
+namespace {
+constexpr uint32_t kCheckEvery = 256;
+constexpr size_t kStackBudget = 6u << 20;  // bytes of native stack evaluation may use
+}  // namespace
+
+Value* FrameStack::Push(uint32_t n) {
+  if (n == 0) n = 1;
+  while (true) {
+    if (current_ == chunks_.size()) {
+      Chunk c;
+      c.size = std::max(kChunk, n);
+      c.slots = std::make_unique<Value[]>(c.size);
+      chunks_.push_back(std::move(c));
+    }
+    Chunk& c = chunks_[current_];
+    if (c.size - c.used >= n) {
+      Value* base = c.slots.get() + c.used;
+      c.used += n;
+      return base;
+    }
+    if (c.used == 0) {
+      // Too small even when empty: replace it.
+      c.size = std::max(kChunk, n);
+      c.slots = std::make_unique<Value[]>(c.size);
+      continue;
+    }
+    ++current_;
+  }
+}
+
+void FrameStack::Pop(uint32_t n) {
+  if (n == 0) n = 1;
+  Chunk& c = chunks_[current_];
+  for (uint32_t i = c.used - n; i < c.used; ++i) c.slots[i] = Value();
+  c.used -= n;
+  if (c.used == 0 && current_ > 0) --current_;
+}
+
+Evaluator::Evaluator(const PolicySet::Impl& ps, const EvalOptions& options)
+    : ps_(ps), options_(options) {
+  bctx_.strict = options.strict_builtin_errors;
+  bctx_.now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  bctx_.runtime = options.runtime;
+  bctx_.print = options.print;
+  bctx_.query_cache = &query_cache_;
+  bctx_.check_cancel = [this]() -> Status {
+    if (options_.cancel && options_.cancel->load(std::memory_order_relaxed))
+      return Status::Cancelled("evaluation cancelled");
+    if (options_.deadline != std::chrono::steady_clock::time_point{} &&
+        std::chrono::steady_clock::now() > options_.deadline)
+      return Status::Cancelled("evaluation deadline exceeded");
+    return Status::OK();
+  };
+  input_ = options.input;
+  root_cache_ = std::make_unique<Cache>();
+  root_cache_->values.resize(ps.num_nodes + 1);
+  root_cache_->state.resize(ps.num_nodes + 1);
+  cache_ = root_cache_.get();
+}
+
+Flow Evaluator::Fail(Status s) {
+  if (error_.ok()) error_ = std::move(s);
+  return Flow::kError;
+}
+
+Flow Evaluator::CheckLimits() {
+  char here;
+  if (stack_base_ && static_cast<size_t>(stack_base_ - &here) > kStackBudget) {
+    return Fail(Status::LimitExceeded("evaluation too deeply nested (native stack budget exhausted)"));
+  }
+  if (++steps_ % kCheckEvery == 0) {
+    Status s = bctx_.check_cancel();
+    if (!s.ok()) return Fail(std::move(s));
+  }
+  return Flow::kContinue;
+}
+
+Status Evaluator::Run(const compile::CompiledQuery& query, ResultSet* out) {
+  char base;
+  stack_base_ = &base;
+  size_t nexprs = 0;
+  for (const auto& e : query.body.exprs) nexprs = std::max<size_t>(nexprs, e.query_index + 1);
+  expr_values_.assign(nexprs, Value::Bool(true));
+  frame_ = frames_.Push(query.num_slots);
+  Flow f = EvalBody(query.body, 0, [&]() -> Flow {
+    if (out->results.size() >= options_.max_results) {
+      return Fail(Status::LimitExceeded("query produced more than " +
+                                        std::to_string(options_.max_results) + " results"));
+    }
+    Result r;
+    for (size_t i = 0; i < nexprs; ++i) {
+      ExpressionResult er;
+      er.value = expr_values_[i];
+      if (i < query.texts.size()) er.text = query.texts[i];
+      if (i < query.locations.size()) er.location = query.locations[i];
+      r.expressions.push_back(std::move(er));
+    }
+    for (const auto& [name, slot] : query.outputs) {
+      if (frame_[slot].defined()) r.bindings.emplace_back(name, frame_[slot]);
+    }
+    out->results.push_back(std::move(r));
+    return Flow::kContinue;
+  });
+  frames_.Pop(query.num_slots);
+  if (f == Flow::kError) return error_;
+  return Status::OK();
+}
+
+Flow Evaluator::EvalBody(const ir::Body& body, size_t i, Cont k) {
+  if (i == body.exprs.size()) return k();
+  return EvalExpr(body.exprs[i], [&]() -> Flow { return EvalBody(body, i + 1, k); });
+}
+
+Flow Evaluator::EvalExpr(const ir::Expr& e, Cont k) {
+  if (Flow f = CheckLimits(); f != Flow::kContinue) return f;
+  if (!e.with.empty()) return EvalWith(e, k);
+  return EvalExprCore(e, k);
+}
+
+Flow Evaluator::EvalExprCore(const ir::Expr& e, Cont k) {
+  switch (e.op) {
+    case ir::ExprOp::kTruthy:
+      return EvalTerm(e.a, [&](const Value& v) -> Flow {
+        if (v.is_false()) return Flow::kContinue;
+        if (e.query_index >= 0) expr_values_[e.query_index] = v;
+        return k();
+      });
+    case ir::ExprOp::kUnify:
+      return Unify(e.a, e.b, k);
+    case ir::ExprOp::kNot: {
+      Flow f = EvalBody(*e.body, 0, []() -> Flow { return Flow::kStop; });
+      if (f == Flow::kError) return f;
+      if (f == Flow::kStop) return Flow::kContinue;
+      return k();
+    }
+    case ir::ExprOp::kSomeIn:
+      return EvalSomeIn(e, k);
+    case ir::ExprOp::kEvery:
+      return EvalEvery(e, k);
+  }
+  return Flow::kContinue;
+}
+
+Flow Evaluator::EvalSomeIn(const ir::Expr& e, Cont k) {
+  return EvalTerm(e.c, [&](const Value& coll) -> Flow {
+    auto each = [&](const Value& key, const Value& val) -> Flow {
+      if (e.has_key) {
+        return UnifyValue(e.a, key, [&]() -> Flow { return UnifyValue(e.b, val, k); });
+      }
+      return UnifyValue(e.b, val, k);
+    };
+    switch (coll.kind()) {
+      case Kind::kArray: {
+        auto items = coll.array();
+        for (size_t i = 0; i < items.size(); ++i) {
+          Flow f = each(Value::Int(static_cast<int64_t>(i)), items[i]);
+          if (f != Flow::kContinue) return f;
+        }
+        return Flow::kContinue;
+      }
+      case Kind::kObject:
+        for (const auto& [key, val] : coll.object()) {
+          Flow f = each(key, val);
+          if (f != Flow::kContinue) return f;
+        }
+        return Flow::kContinue;
+      case Kind::kSet:
+        for (const auto& v : coll.set()) {
+          Flow f = each(v, v);
+          if (f != Flow::kContinue) return f;
+        }
+        return Flow::kContinue;
+      default:
+        return Flow::kContinue;
+    }
+  });
+}
+
+Flow Evaluator::EvalEvery(const ir::Expr& e, Cont k) {
+  bool any_domain = false;
+  Flow result = EvalTerm(e.c, [&](const Value& coll) -> Flow {
+    any_domain = true;
+    auto each = [&](const Value& key, const Value& val) -> Flow {
+      // Returns kStop when the body holds for this element, kContinue when not.
+      auto body = [&]() -> Flow { return EvalBody(*e.body, 0, []() -> Flow { return Flow::kStop; }); };
+      if (e.has_key) {
+        return UnifyValue(e.a, key, [&]() -> Flow { return UnifyValue(e.b, val, body); });
+      }
+      return UnifyValue(e.b, val, body);
+    };
+    auto check = [&](const Value& key, const Value& val) -> int {
+      Flow f = each(key, val);
+      if (f == Flow::kError) return -1;
+      return f == Flow::kStop ? 1 : 0;
+    };
+    switch (coll.kind()) {
+      case Kind::kArray: {
+        auto items = coll.array();
+        for (size_t i = 0; i < items.size(); ++i) {
+          int r = check(Value::Int(static_cast<int64_t>(i)), items[i]);
+          if (r < 0) return Flow::kError;
+          if (r == 0) return Flow::kContinue;
+        }
+        break;
+      }
+      case Kind::kObject:
+        for (const auto& [key, val] : coll.object()) {
+          int r = check(key, val);
+          if (r < 0) return Flow::kError;
+          if (r == 0) return Flow::kContinue;
+        }
+        break;
+      case Kind::kSet:
+        for (const auto& v : coll.set()) {
+          int r = check(v, v);
+          if (r < 0) return Flow::kError;
+          if (r == 0) return Flow::kContinue;
+        }
+        break;
+      default:
+        return Flow::kContinue;  // not a collection: every is false
+    }
+    return k();
+  });
+  if (!any_domain && result == Flow::kContinue) {
+    // An undefined domain: every holds vacuously.
+    return k();
+  }
+  return result;
+}
+
+// ---- with ----------------------------------------------------------------------
+
+namespace {
+
+// Returns `root` with `value` at `path`, creating objects along the way.
+Value SetPath(const Value& root, const std::vector<Value>& path, size_t i, const Value& value) {
+  if (i == path.size()) return value;
+  std::vector<ObjectEntry> entries;
+  Value child;
+  if (root.is_object()) {
+    entries.assign(root.object().begin(), root.object().end());
+    if (const Value* c = root.Find(path[i])) child = *c;
+  }
+  Value updated = SetPath(child, path, i + 1, value);
+  bool replaced = false;
+  for (auto& [k, v] : entries) {
+    if (k == path[i]) {
+      v = updated;
+      replaced = true;
+    }
+  }
+  if (!replaced) entries.emplace_back(path[i], updated);
+  return Value::Object(std::move(entries));
+}
+
+}  // namespace
+
+Value ValueSetPath(const Value& root, const std::vector<Value>& path, size_t from,
+                   const Value& value) {
+  return SetPath(root, path, from, value);
+}
+
+Flow Evaluator::EvalWith(const ir::Expr& e, Cont k) {
+  // Evaluate every replacement value first (in the current context).
+  std::vector<Value> values(e.with.size());
+  for (size_t i = 0; i < e.with.size(); ++i) {
+    const ir::WithModifier& m = e.with[i];
+    if (m.replacement) continue;
+    bool got = false;
+    Flow f = EvalTerm(m.value, [&](const Value& v) -> Flow {
+      values[i] = v;
+      got = true;
+      return Flow::kStop;
+    });
+    if (f == Flow::kError) return f;
+    if (!got) return Flow::kContinue;  // undefined replacement: expression fails
+  }
+  // Save, apply, evaluate, restore; the continuation runs in the saved state.
+  Value saved_input = input_;
+  size_t saved_data = data_overrides_.size();
+  size_t saved_fns = fn_overrides_.size();
+  Cache* saved_cache = cache_;
+  Cache with_cache;
+  with_cache.values.resize(ps_.num_nodes + 1);
+  with_cache.state.resize(ps_.num_nodes + 1);
+
+  Value new_input = input_;
+  std::vector<DataOverride> new_data;
+  std::vector<FnOverride> new_fns;
+  for (size_t i = 0; i < e.with.size(); ++i) {
+    const ir::WithModifier& m = e.with[i];
+    switch (m.target) {
+      case ir::WithModifier::Target::kInput:
+        new_input = SetPath(new_input, m.path, 0, values[i]);
+        break;
+      case ir::WithModifier::Target::kData:
+        new_data.push_back({m.path, values[i]});
+        break;
+      case ir::WithModifier::Target::kFunction:
+        if (m.function) new_fns.push_back({m.function->name, m.replacement, values[i]});
+        break;
+    }
+  }
+  auto apply = [&]() {
+    input_ = new_input;
+    data_overrides_.insert(data_overrides_.end(), new_data.begin(), new_data.end());
+    fn_overrides_.insert(fn_overrides_.end(), new_fns.begin(), new_fns.end());
+    cache_ = &with_cache;
+  };
+  auto restore = [&]() {
+    input_ = saved_input;
+    data_overrides_.resize(saved_data);
+    fn_overrides_.resize(saved_fns);
+    cache_ = saved_cache;
+  };
+  apply();
+  Flow f = EvalExprCore(e, [&]() -> Flow {
+    restore();
+    Flow r = k();
+    apply();
+    return r;
+  });
+  restore();
+  return f;
+}
+
+}  // namespace fedra::eval

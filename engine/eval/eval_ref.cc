@@ -1,0 +1,238 @@
+// References: into values (input, locals, call results) and into the data
+// tree, where base documents and rules meet.
+#include <set>
+
+#include "eval/evaluator.h"
+
+namespace fedra::eval {
+
+Value ValueSetPath(const Value& root, const std::vector<Value>& path, size_t from,
+                   const Value& value);  // eval_body.cc
+
+Flow Evaluator::EvalRef(const ir::Term& t, ValueCont k) {
+  if (t.op == ir::TermOp::kData) {
+    std::vector<Value> saved = std::move(cur_path_);
+    cur_path_.clear();
+    Flow f = EvalData(ps_.root.get(), ps_.data, t, t.items.size(), k);
+    cur_path_ = std::move(saved);
+    return f;
+  }
+  const ir::Term& head = t.items[0];
+  switch (head.op) {
+    case ir::TermOp::kInput: {
+      if (input_.is_undefined()) return Flow::kContinue;
+      Value in = input_;
+      return EvalPath(in, t, 1, k);
+    }
+    case ir::TermOp::kData: {
+      std::vector<Value> saved = std::move(cur_path_);
+      cur_path_.clear();
+      Flow f = EvalData(ps_.root.get(), ps_.data, t, 1, k);
+      cur_path_ = std::move(saved);
+      return f;
+    }
+    case ir::TermOp::kLocal: {
+      Value v = frame_[head.slot];
+      if (v.is_undefined()) return Flow::kContinue;
+      return EvalPath(v, t, 1, k);
+    }
+    default:
+      return EvalTerm(head, [&](const Value& v) -> Flow { return EvalPath(v, t, 1, k); });
+  }
+}
+
+Flow Evaluator::EvalPath(const Value& v, const ir::Term& ref, size_t i, ValueCont k) {
+  if (i == ref.items.size()) return k(v);
+  const ir::Term& step = ref.items[i];
+  if (IsGround(step)) {
+    if (step.op == ir::TermOp::kConst) {
+      Value child = v.Get(step.value);
+      if (child.is_undefined()) return Flow::kContinue;
+      return EvalPath(child, ref, i + 1, k);
+    }
+    return EvalTerm(step, [&](const Value& key) -> Flow {
+      Value child = v.Get(key);
+      if (child.is_undefined()) return Flow::kContinue;
+      return EvalPath(child, ref, i + 1, k);
+    });
+  }
+  // A step with unbound variables enumerates the collection.
+  switch (v.kind()) {
+    case Kind::kArray: {
+      auto items = v.array();
+      for (size_t j = 0; j < items.size(); ++j) {
+        const Value& child = items[j];
+        Flow f = UnifyValue(step, Value::Int(static_cast<int64_t>(j)),
+                            [&]() -> Flow { return EvalPath(child, ref, i + 1, k); });
+        if (f != Flow::kContinue) return f;
+      }
+      return Flow::kContinue;
+    }
+    case Kind::kObject:
+      for (const auto& [key, child] : v.object()) {
+        Flow f = UnifyValue(step, key, [&]() -> Flow { return EvalPath(child, ref, i + 1, k); });
+        if (f != Flow::kContinue) return f;
+      }
+      return Flow::kContinue;
+    case Kind::kSet:
+      for (const auto& child : v.set()) {
+        Flow f = UnifyValue(step, child, [&]() -> Flow { return EvalPath(child, ref, i + 1, k); });
+        if (f != Flow::kContinue) return f;
+      }
+      return Flow::kContinue;
+    default:
+      return Flow::kContinue;
+  }
+}
+
+Value Evaluator::PatchOverridesBelow(Value v) {
+  for (const auto& o : data_overrides_) {
+    if (o.path.size() <= cur_path_.size()) continue;
+    bool prefix = true;
+    for (size_t j = 0; j < cur_path_.size(); ++j) {
+      if (o.path[j] != cur_path_[j]) { prefix = false; break; }
+    }
+    if (prefix) v = ValueSetPath(v, o.path, cur_path_.size(), o.value);
+  }
+  return v;
+}
+
+Flow Evaluator::EvalData(const ir::RuleNode* node, const Value& base, const ir::Term& ref, size_t i,
+                         ValueCont k) {
+  // `with data.x as v` replaces everything at and below its path.
+  for (auto it = data_overrides_.rbegin(); it != data_overrides_.rend(); ++it) {
+    if (it->path == cur_path_) {
+      Value v = it->value;
+      return EvalPath(v, ref, i, k);
+    }
+  }
+  if (node && node->has_rules()) {
+    Value v;
+    Status s = NodeValue(node, &v);
+    if (!s.ok()) return Fail(std::move(s));
+    if (!data_overrides_.empty()) v = PatchOverridesBelow(v);
+    if (v.is_undefined()) return Flow::kContinue;
+    return EvalPath(v, ref, i, k);
+  }
+  if (i == ref.items.size()) {
+    Value v;
+    Status s = Extent(node, base, &v);
+    if (!s.ok()) return Fail(std::move(s));
+    if (v.is_undefined()) return Flow::kContinue;
+    return k(v);
+  }
+  const ir::Term& step = ref.items[i];
+  if (IsGround(step)) {
+    if (step.op == ir::TermOp::kConst) return EvalDataStep(node, base, ref, i, step.value, k);
+    return EvalTerm(step, [&](const Value& key) -> Flow {
+      return EvalDataStep(node, base, ref, i, key, k);
+    });
+  }
+  // Enumerate the keys at this level: rule subtrees, base documents and
+  // overrides below.
+  std::vector<Value> keys;
+  std::set<Value, ValueLess> seen;
+  if (node) {
+    for (const auto& [name, child] : node->children) {
+      Value key = Value::String(name);
+      if (seen.insert(key).second) keys.push_back(std::move(key));
+    }
+  }
+  if (base.is_object()) {
+    for (const auto& [key, val] : base.object())
+      if (seen.insert(key).second) keys.push_back(key);
+  } else if (base.is_array()) {
+    for (size_t j = 0; j < base.size(); ++j) {
+      Value key = Value::Int(static_cast<int64_t>(j));
+      if (seen.insert(key).second) keys.push_back(std::move(key));
+    }
+  } else if (base.is_set()) {
+    for (const auto& v : base.set())
+      if (seen.insert(v).second) keys.push_back(v);
+  }
+  for (const auto& o : data_overrides_) {
+    if (o.path.size() <= cur_path_.size()) continue;
+    bool prefix = true;
+    for (size_t j = 0; j < cur_path_.size(); ++j)
+      if (o.path[j] != cur_path_[j]) { prefix = false; break; }
+    if (prefix && seen.insert(o.path[cur_path_.size()]).second) keys.push_back(o.path[cur_path_.size()]);
+  }
+  for (const auto& key : keys) {
+    Flow f = UnifyValue(step, key, [&]() -> Flow { return EvalDataStep(node, base, ref, i, key, k); });
+    if (f != Flow::kContinue) return f;
+  }
+  return Flow::kContinue;
+}
+
+Flow Evaluator::EvalDataStep(const ir::RuleNode* node, const Value& base, const ir::Term& ref,
+                             size_t i, const Value& key, ValueCont k) {
+  const ir::RuleNode* child = nullptr;
+  if (node && key.is_string()) child = node->Child(key.str());
+  Value child_base = base.is_undefined() ? Value() : base.Get(key);
+  if (child == nullptr && child_base.is_undefined()) {
+    bool override_below = false;
+    for (const auto& o : data_overrides_) {
+      if (o.path.size() > cur_path_.size() && o.path[cur_path_.size()] == key) {
+        bool prefix = true;
+        for (size_t j = 0; j < cur_path_.size(); ++j)
+          if (o.path[j] != cur_path_[j]) { prefix = false; break; }
+        override_below |= prefix;
+      }
+    }
+    if (!override_below) return Flow::kContinue;
+  }
+  cur_path_.push_back(key);
+  Flow f = EvalData(child, child_base, ref, i + 1, k);
+  cur_path_.pop_back();
+  return f;
+}
+
+Status Evaluator::Extent(const ir::RuleNode* node, const Value& base, Value* out) {
+  if (node == nullptr || node->children.empty()) {
+    *out = data_overrides_.empty() ? base : PatchOverridesBelow(base);
+    if (node && node->has_rules()) return NodeValue(node, out);
+    return Status::OK();
+  }
+  if (node->has_rules()) {
+    FEDRA_RETURN_IF_ERROR(NodeValue(node, out));
+    return Status::OK();
+  }
+  std::vector<ObjectEntry> entries;
+  if (base.is_object()) entries.assign(base.object().begin(), base.object().end());
+  for (const auto& [name, child] : node->children) {
+    Value key = Value::String(name);
+    Value child_base = base.is_object() ? base.Get(key) : Value();
+    Value v;
+    bool overridden = false;
+    cur_path_.push_back(key);
+    for (auto it = data_overrides_.rbegin(); it != data_overrides_.rend(); ++it) {
+      if (it->path == cur_path_) {
+        v = it->value;
+        overridden = true;
+        break;
+      }
+    }
+    Status s = overridden ? Status::OK() : Extent(child.get(), child_base, &v);
+    cur_path_.pop_back();
+    FEDRA_RETURN_IF_ERROR(s);
+    if (v.is_undefined()) {
+      // A subtree with nothing defined contributes an empty object when it
+      // holds only packages (as OPA shows empty packages), nothing otherwise.
+      if (child->has_rules()) continue;
+      v = Value::EmptyObject();
+    }
+    bool replaced = false;
+    for (auto& [ek, ev] : entries) {
+      if (ek == key) {
+        ev = v;
+        replaced = true;
+      }
+    }
+    if (!replaced) entries.emplace_back(std::move(key), std::move(v));
+  }
+  *out = Value::Object(std::move(entries));
+  if (!data_overrides_.empty()) *out = PatchOverridesBelow(*out);
+  return Status::OK();
+}
+
+}  // namespace fedra::eval

@@ -1,0 +1,261 @@
+// Rules: complete, multi-value (sets), partial objects and functions, with
+// else chains, defaults, conflicts and the per-query cache.
+#include <map>
+
+#include "eval/evaluator.h"
+
+namespace fedra::eval {
+
+void Evaluator::Candidates(const ir::RuleNode* node, std::vector<const ir::Rule*>* out) {
+  out->clear();
+  if (node->index) {
+    const ir::RuleIndex& idx = *node->index;
+    Value v = input_;
+    for (const auto& p : idx.path) {
+      if (v.is_undefined()) break;
+      v = v.Get(p);
+    }
+    if (v.defined()) {
+      auto it = idx.by_value.find(v);
+      if (it != idx.by_value.end()) out->assign(it->second.begin(), it->second.end());
+    }
+    out->insert(out->end(), idx.always.begin(), idx.always.end());
+    return;
+  }
+  for (const auto& r : node->rules) out->push_back(r.get());
+}
+
+Flow Evaluator::EvalRuleBodies(const ir::Rule& rule, const std::vector<Value>* args,
+                               FnRef<Flow(const ir::Term& value)> k) {
+  if (++depth_ > options_.max_call_depth) {
+    --depth_;
+    return Fail(Status::LimitExceeded("rule evaluation nested deeper than " +
+                                      std::to_string(options_.max_call_depth) + " calls",
+                                      rule.loc));
+  }
+  Value* saved = frame_;
+  frame_ = frames_.Push(rule.num_slots);
+  auto run = [&](const ir::Body& body, const ir::Term& value, bool* any) -> Flow {
+    auto with_args = [&](size_t i, auto& self) -> Flow {
+      if (args == nullptr || i == rule.args.size()) {
+        return EvalBody(body, 0, [&]() -> Flow {
+          *any = true;
+          return k(value);
+        });
+      }
+      return UnifyValue(rule.args[i], (*args)[i], [&]() -> Flow { return self(i + 1, self); });
+    };
+    return with_args(0, with_args);
+  };
+  bool any = false;
+  Flow f = run(rule.body, rule.value, &any);
+  for (size_t e = 0; f == Flow::kContinue && !any && e < rule.elses.size(); ++e) {
+    f = run(rule.elses[e].second, rule.elses[e].first, &any);
+  }
+  frames_.Pop(rule.num_slots);
+  frame_ = saved;
+  --depth_;
+  return f;
+}
+
+Status Evaluator::NodeValue(const ir::RuleNode* node, Value* out) {
+  uint8_t& state = cache_->state[node->id];
+  if (state == 2) {
+    *out = cache_->values[node->id];
+    return Status::OK();
+  }
+  if (state == 1) {
+    return Status(StatusCode::kRecursionError, "rule " + node->dotted + " is recursive");
+  }
+  state = 1;
+  Status s;
+  Value v;
+  switch (node->kind) {
+    case ir::RuleKind::kComplete: s = EvalComplete(node, &v); break;
+    case ir::RuleKind::kMulti: s = EvalMulti(node, &v); break;
+    case ir::RuleKind::kObject: s = EvalObject(node, &v); break;
+    default: break;  // functions have no value without arguments
+  }
+  // The cache may have been swapped by `with` inside; index it again.
+  if (!s.ok()) {
+    cache_->state[node->id] = 0;
+    return s;
+  }
+  cache_->state[node->id] = 2;
+  cache_->values[node->id] = v;
+  *out = std::move(v);
+  return Status::OK();
+}
+
+namespace {
+Status Conflict(const ir::RuleNode* node, const char* what) {
+  Location loc = node->rules.empty() ? Location{} : node->rules.front()->loc;
+  return Status::ConflictError(what, loc);
+}
+}  // namespace
+
+Status Evaluator::EvalComplete(const ir::RuleNode* node, Value* out) {
+  Value result;
+  std::vector<const ir::Rule*> rules;
+  Candidates(node, &rules);
+  for (const ir::Rule* r : rules) {
+    Flow f = EvalRuleBodies(*r, nullptr, [&](const ir::Term& value) -> Flow {
+      return EvalTerm(value, [&](const Value& v) -> Flow {
+        if (result.is_undefined()) {
+          result = v;
+        } else if (result != v) {
+          return Fail(Conflict(node, "complete rules must not produce multiple outputs"));
+        }
+        return Flow::kContinue;
+      });
+    });
+    if (f == Flow::kError) return error_;
+  }
+  if (result.is_undefined() && node->default_rule) {
+    Flow f = EvalRuleBodies(*node->default_rule, nullptr, [&](const ir::Term& value) -> Flow {
+      return EvalTerm(value, [&](const Value& v) -> Flow {
+        result = v;
+        return Flow::kStop;
+      });
+    });
+    if (f == Flow::kError) return error_;
+  }
+  *out = std::move(result);
+  return Status::OK();
+}
+
+Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
+  std::vector<Value> items;
+  for (const auto& r : node->rules) {
+    Flow f = EvalRuleBodies(*r, nullptr, [&](const ir::Term&) -> Flow {
+      return EvalTerm(r->key_path.back(), [&](const Value& v) -> Flow {
+        items.push_back(v);
+        return Flow::kContinue;
+      });
+    });
+    if (f == Flow::kError) return error_;
+  }
+  *out = Value::Set(std::move(items));
+  return Status::OK();
+}
+
+namespace {
+
+// A tree of object entries built from rules' key paths.
+struct ObjTree {
+  Value leaf;
+  std::map<Value, ObjTree, ValueLess> children;
+
+  // Returns false on a conflicting value for the same key.
+  bool Insert(const std::vector<Value>& keys, size_t i, const Value& v) {
+    if (i + 1 == keys.size()) {
+      auto it = children.find(keys[i]);
+      if (it == children.end()) {
+        children[keys[i]].leaf = v;
+        return true;
+      }
+      if (!it->second.children.empty()) return false;
+      return it->second.leaf == v;
+    }
+    ObjTree& c = children[keys[i]];
+    if (c.leaf.defined()) return false;
+    return c.Insert(keys, i + 1, v);
+  }
+
+  Value Build() const {
+    std::vector<ObjectEntry> entries;
+    entries.reserve(children.size());
+    for (const auto& [k, c] : children) {
+      entries.emplace_back(k, c.children.empty() ? c.leaf : c.Build());
+    }
+    return Value::Object(std::move(entries));
+  }
+};
+
+}  // namespace
+
+Status Evaluator::EvalObject(const ir::RuleNode* node, Value* out) {
+  ObjTree tree;
+  std::vector<Value> keys;
+  std::vector<const ir::Rule*> rules;
+  Candidates(node, &rules);
+  for (const ir::Rule* r : rules) {
+    Flow f = EvalRuleBodies(*r, nullptr, [&](const ir::Term& value) -> Flow {
+      struct Rec {
+        Evaluator* ev;
+        const ir::Rule* r;
+        const ir::Term& value;
+        std::vector<Value>& keys;
+        ObjTree& tree;
+        const ir::RuleNode* node;
+        Flow Go(size_t i) {
+          if (i == r->key_path.size()) {
+            return ev->EvalTerm(value, [&](const Value& v) -> Flow {
+              if (!tree.Insert(keys, 0, v)) {
+                return ev->Fail(Status::ConflictError("object keys must be unique", r->loc));
+              }
+              return Flow::kContinue;
+            });
+          }
+          return ev->EvalTerm(r->key_path[i], [&](const Value& key) -> Flow {
+            keys.push_back(key);
+            Flow f = Go(i + 1);
+            keys.pop_back();
+            return f;
+          });
+        }
+      } rec{this, r, value, keys, tree, node};
+      return rec.Go(0);
+    });
+    if (f == Flow::kError) return error_;
+  }
+  // Rules defined below this node (p.q := ... beside p[x] := ...) merge in.
+  for (const auto& [name, child] : node->children) {
+    Value v;
+    cur_path_.push_back(Value::String(name));
+    Status s = Extent(child.get(), Value(), &v);
+    cur_path_.pop_back();
+    FEDRA_RETURN_IF_ERROR(s);
+    if (v.is_undefined()) continue;
+    std::vector<Value> k{Value::String(name)};
+    if (!tree.Insert(k, 0, v)) return Status::ConflictError("object keys must be unique", child->rules.empty() ? Location{} : child->rules.front()->loc);
+  }
+  if (tree.children.empty()) {
+    *out = Value::EmptyObject();
+    return Status::OK();
+  }
+  *out = tree.Build();
+  return Status::OK();
+}
+
+Flow Evaluator::CallFunction(const ir::RuleNode* node, const ir::Term& t, std::vector<Value>& args,
+                             ValueCont k) {
+  Value result;
+  for (const auto& r : node->rules) {
+    Flow f = EvalRuleBodies(*r, &args, [&](const ir::Term& value) -> Flow {
+      return EvalTerm(value, [&](const Value& v) -> Flow {
+        if (result.is_undefined()) {
+          result = v;
+        } else if (result != v) {
+          return Fail(Status::ConflictError(
+              "functions must not produce multiple outputs for same inputs", t.loc));
+        }
+        return Flow::kContinue;
+      });
+    });
+    if (f == Flow::kError) return f;
+  }
+  if (result.is_undefined() && node->default_rule) {
+    Flow f = EvalRuleBodies(*node->default_rule, nullptr, [&](const ir::Term& value) -> Flow {
+      return EvalTerm(value, [&](const Value& v) -> Flow {
+        result = v;
+        return Flow::kStop;
+      });
+    });
+    if (f == Flow::kError) return f;
+  }
+  if (result.is_undefined()) return Flow::kContinue;
+  return k(result);
+}
+
+}  // namespace fedra::eval

@@ -1,0 +1,268 @@
+// Terms: literals, comprehensions, template strings and calls.
+#include <map>
+
+#include "eval/evaluator.h"
+
+namespace fedra::eval {
+
+std::string FormatForPrint(const Value& v) {
+  if (v.is_string()) return std::string(v.str());
+  return ToRegoString(v);
+}
+
+bool Evaluator::IsGround(const ir::Term& t) const {
+  if (!t.has_vars) return true;
+  switch (t.op) {
+    case ir::TermOp::kLocal:
+      return frame_[t.slot].defined();
+    case ir::TermOp::kArrayCompr:
+    case ir::TermOp::kSetCompr:
+    case ir::TermOp::kObjectCompr:
+      return true;  // evaluates to one value once its captures are bound
+    default:
+      for (const auto& i : t.items)
+        if (!IsGround(i)) return false;
+      for (const auto& [k, v] : t.entries)
+        if (!IsGround(k) || !IsGround(v)) return false;
+      return true;
+  }
+}
+
+Flow Evaluator::EvalTerm(const ir::Term& t, ValueCont k) {
+  switch (t.op) {
+    case ir::TermOp::kConst:
+      return k(t.value);
+    case ir::TermOp::kLocal: {
+      Value v = frame_[t.slot];
+      if (v.is_undefined()) return Flow::kContinue;
+      return k(v);
+    }
+    case ir::TermOp::kInput: {
+      if (input_.is_undefined()) return Flow::kContinue;
+      Value v = input_;
+      return k(v);
+    }
+    case ir::TermOp::kData:
+    case ir::TermOp::kRef:
+      return EvalRef(t, k);
+    case ir::TermOp::kArray:
+    case ir::TermOp::kSet: {
+      std::vector<Value> vals;
+      vals.reserve(t.items.size());
+      return EvalItems(t.items, 0, &vals, [&]() -> Flow {
+        return k(t.op == ir::TermOp::kArray ? Value::Array(vals) : Value::Set(vals));
+      });
+    }
+    case ir::TermOp::kObject: {
+      std::vector<ObjectEntry> vals;
+      vals.reserve(t.entries.size());
+      return EvalEntries(t, 0, &vals, [&]() -> Flow { return k(Value::Object(vals)); });
+    }
+    case ir::TermOp::kArrayCompr:
+    case ir::TermOp::kSetCompr:
+    case ir::TermOp::kObjectCompr:
+      return EvalComprehension(t, k);
+    case ir::TermOp::kCall:
+      return EvalCall(t, k);
+    case ir::TermOp::kTemplate:
+      return EvalTemplate(t, k);
+  }
+  return Flow::kContinue;
+}
+
+Flow Evaluator::EvalItems(const std::vector<ir::Term>& items, size_t i, std::vector<Value>* vals,
+                          Cont k) {
+  if (i == items.size()) return k();
+  return EvalTerm(items[i], [&](const Value& v) -> Flow {
+    vals->push_back(v);
+    Flow f = EvalItems(items, i + 1, vals, k);
+    vals->pop_back();
+    return f;
+  });
+}
+
+Flow Evaluator::EvalEntries(const ir::Term& t, size_t i, std::vector<ObjectEntry>* vals, Cont k) {
+  if (i == t.entries.size()) return k();
+  return EvalTerm(t.entries[i].first, [&](const Value& key) -> Flow {
+    return EvalTerm(t.entries[i].second, [&](const Value& val) -> Flow {
+      vals->emplace_back(key, val);
+      Flow f = EvalEntries(t, i + 1, vals, k);
+      vals->pop_back();
+      return f;
+    });
+  });
+}
+
+Flow Evaluator::EvalComprehension(const ir::Term& t, ValueCont k) {
+  std::vector<Value> items;
+  std::map<Value, Value, ValueLess> entries;
+  Flow f = EvalBody(*t.body, 0, [&]() -> Flow {
+    if (t.op == ir::TermOp::kObjectCompr) {
+      return EvalTerm(t.items[0], [&](const Value& key) -> Flow {
+        return EvalTerm(t.items[1], [&](const Value& val) -> Flow {
+          auto [it, inserted] = entries.emplace(key, val);
+          if (!inserted && it->second != val) {
+            return Fail(Status::ConflictError("object keys must be unique", t.loc));
+          }
+          return Flow::kContinue;
+        });
+      });
+    }
+    return EvalTerm(t.items[0], [&](const Value& v) -> Flow {
+      items.push_back(v);
+      return Flow::kContinue;
+    });
+  });
+  if (f == Flow::kError) return f;
+  switch (t.op) {
+    case ir::TermOp::kArrayCompr:
+      return k(Value::Array(std::move(items)));
+    case ir::TermOp::kSetCompr:
+      return k(Value::Set(std::move(items)));
+    default: {
+      std::vector<ObjectEntry> es;
+      es.reserve(entries.size());
+      for (auto& [key, val] : entries) es.emplace_back(key, val);
+      return k(Value::Object(std::move(es)));
+    }
+  }
+}
+
+Flow Evaluator::EvalTemplate(const ir::Term& t, ValueCont k) {
+  std::string out;
+  for (const auto& part : t.items) {
+    if (part.is_const() && part.value.is_string()) {
+      out += part.value.str();
+      continue;
+    }
+    // Each embedded expression contributes its first value; an undefined
+    // one makes the whole string undefined.
+    Value first;
+    Flow f = EvalTerm(part, [&](const Value& v) -> Flow {
+      first = v;
+      return Flow::kStop;
+    });
+    if (f == Flow::kError) return f;
+    if (first.is_undefined()) {
+      out += "<undefined>";
+      continue;
+    }
+    out += FormatForPrint(first);
+  }
+  return k(Value::String(std::move(out)));
+}
+
+// ---- calls ------------------------------------------------------------------------
+
+Flow Evaluator::EvalCall(const ir::Term& t, ValueCont k) {
+  const ir::Callable* c = t.callee;
+  if (c->kind == ir::Callable::Kind::kPrint) return CallPrint(t, k);
+  std::vector<Value> args;
+  args.reserve(t.items.size());
+  return EvalItems(t.items, 0, &args, [&]() -> Flow { return CallWithArgs(c, t, args, k); });
+}
+
+Flow Evaluator::CallWithArgs(const ir::Callable* c, const ir::Term& t, std::vector<Value>& args,
+                             ValueCont k) {
+  for (auto it = fn_overrides_.rbegin(); it != fn_overrides_.rend(); ++it) {
+    if (it->name != c->name) continue;
+    if (it->replacement) {
+      if (it->replacement == c) break;
+      // Evaluate the replacement without this override (it may call the
+      // original).
+      const ir::Callable* replacement = it->replacement;
+      std::vector<FnOverride> saved(it.base() - 1, fn_overrides_.end());
+      fn_overrides_.erase(it.base() - 1, fn_overrides_.end());
+      Flow f = CallWithArgs(replacement, t, args, k);
+      fn_overrides_.insert(fn_overrides_.end(), saved.begin(), saved.end());
+      return f;
+    }
+    Value v = it->value;
+    return k(v);
+  }
+  switch (c->kind) {
+    case ir::Callable::Kind::kBuiltin:
+      return CallBuiltin(c, t, args, k);
+    case ir::Callable::Kind::kFunction:
+      return CallFunction(c->node, t, args, k);
+    case ir::Callable::Kind::kMember2: {
+      const Value& x = args[0];
+      const Value& xs = args[1];
+      bool found = false;
+      if (xs.is_set()) {
+        found = xs.Contains(x);
+      } else if (xs.is_array()) {
+        for (const auto& v : xs.array()) if (v == x) { found = true; break; }
+      } else if (xs.is_object()) {
+        for (const auto& [key, v] : xs.object()) if (v == x) { found = true; break; }
+      }
+      return k(Value::Bool(found));
+    }
+    case ir::Callable::Kind::kMember3: {
+      const Value& key = args[0];
+      const Value& val = args[1];
+      const Value& xs = args[2];
+      bool found = false;
+      if (xs.is_array() || xs.is_object()) {
+        Value got = xs.Get(key);
+        found = got.defined() && got == val;
+      } else if (xs.is_set()) {
+        found = key == val && xs.Contains(val);
+      }
+      return k(Value::Bool(found));
+    }
+    case ir::Callable::Kind::kTrace:
+      return k(Value::Bool(true));
+    case ir::Callable::Kind::kEqual:
+      return k(Value::Bool(args[0] == args[1]));
+    case ir::Callable::Kind::kPrint:
+      return k(Value::Bool(true));
+  }
+  return Flow::kContinue;
+}
+
+Flow Evaluator::CallBuiltin(const ir::Callable* c, const ir::Term& t, std::vector<Value>& args,
+                            ValueCont k) {
+  const builtins::Builtin* b = c->builtin;
+  Value out;
+  Status s = b->fn(bctx_, args, &out);
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kEvalCancelError) return Fail(std::move(s));
+    if (!options_.strict_builtin_errors && s.code() != StatusCode::kEvalConflictError) {
+      return Flow::kContinue;
+    }
+    return Fail(Status(s.code(), b->name + ": " + std::string(s.message()), t.loc));
+  }
+  if (out.is_undefined()) return Flow::kContinue;
+  if (b->relation) {
+    if (!out.is_array()) return Flow::kContinue;
+    for (const auto& v : out.array()) {
+      Flow f = k(v);
+      if (f != Flow::kContinue) return f;
+    }
+    return Flow::kContinue;
+  }
+  return k(out);
+}
+
+Flow Evaluator::CallPrint(const ir::Term& t, ValueCont k) {
+  std::string line;
+  for (size_t i = 0; i < t.items.size(); ++i) {
+    if (i) line += ' ';
+    // Every value of an argument is printed, as a set when there are
+    // several; an undefined argument prints as <undefined>.
+    std::vector<Value> vals;
+    Flow f = EvalTerm(t.items[i], [&](const Value& v) -> Flow {
+      vals.push_back(v);
+      return Flow::kContinue;
+    });
+    if (f == Flow::kError) return f;
+    if (vals.empty()) line += "<undefined>";
+    else if (vals.size() == 1) line += FormatForPrint(vals[0]);
+    else line += ToRegoString(Value::Set(std::move(vals)));
+  }
+  if (options_.print) options_.print(line);
+  return k(Value::Bool(true));
+}
+
+}  // namespace fedra::eval

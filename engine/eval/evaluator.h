@@ -1,0 +1,181 @@
+// The evaluator: top-down evaluation of compiled Rego with unification and
+// backtracking, in continuation-passing style.
+//
+// Every generator (a body, a ref with variables, a unification) takes a
+// continuation and calls it once per solution. A continuation returns a Flow:
+// kContinue to ask for more solutions, kStop to end the search early
+// (negation, `every`, first-value lookups), kError when evaluation failed
+// (the Status is in error_). Variables are slots in frames allocated from a
+// chunked stack, bound before a continuation runs and cleared after it
+// returns, so backtracking needs no trail.
+//
+// One Evaluator serves one query evaluation on one thread; the PolicySet it
+// reads is shared and immutable. Limits: a deadline and cancellation flag
+// (checked every 256 expressions), a nested call depth, a native stack
+// budget, and a bound on results.
+#ifndef FEDRA_EVAL_EVALUATOR_H_
+#define FEDRA_EVAL_EVALUATOR_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "builtins/registry.h"
+#include "compile/ir.h"
+#include "compile/policy.h"
+#include "fedra/engine.h"
+
+namespace fedra::eval {
+
+enum class Flow : uint8_t { kContinue, kStop, kError };
+
+// A non-owning reference to a callable, cheaper than std::function (no
+// allocation). Only pass it down the stack; never store it.
+template <typename Sig>
+class FnRef;
+template <typename R, typename... A>
+class FnRef<R(A...)> {
+ public:
+  template <typename F>
+    requires(!std::is_same_v<std::decay_t<F>, FnRef>)
+  FnRef(F&& f)  // NOLINT: implicit by design
+      : obj_(const_cast<void*>(static_cast<const void*>(&f))),
+        call_([](void* o, A... a) -> R {
+          return (*static_cast<std::remove_reference_t<F>*>(o))(std::forward<A>(a)...);
+        }) {}
+  R operator()(A... a) const { return call_(obj_, std::forward<A>(a)...); }
+
+ private:
+  void* obj_;
+  R (*call_)(void*, A...);
+};
+
+using Cont = FnRef<Flow()>;
+using ValueCont = FnRef<Flow(const Value&)>;
+
+// Frames of slots, from chunks that never move.
+class FrameStack {
+ public:
+  Value* Push(uint32_t n);
+  void Pop(uint32_t n);
+
+ private:
+  static constexpr uint32_t kChunk = 4096;
+  struct Chunk {
+    std::unique_ptr<Value[]> slots;
+    uint32_t size = 0;
+    uint32_t used = 0;
+  };
+  std::vector<Chunk> chunks_;
+  size_t current_ = 0;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const PolicySet::Impl& ps, const EvalOptions& options);
+  Status Run(const compile::CompiledQuery& query, ResultSet* out);
+
+ private:
+  struct Cache {
+    std::vector<Value> values;
+    std::vector<uint8_t> state;  // 0 unknown, 1 in progress, 2 done
+  };
+  struct DataOverride {
+    std::vector<Value> path;
+    Value value;
+  };
+  struct FnOverride {
+    std::string name;
+    const ir::Callable* replacement;
+    Value value;
+  };
+
+  Flow Fail(Status s);
+  Flow CheckLimits();
+
+  // Bodies and expressions (eval_body.cc).
+  Flow EvalBody(const ir::Body& body, size_t i, Cont k);
+  Flow EvalExpr(const ir::Expr& e, Cont k);
+  Flow EvalExprCore(const ir::Expr& e, Cont k);
+  Flow EvalSomeIn(const ir::Expr& e, Cont k);
+  Flow EvalEvery(const ir::Expr& e, Cont k);
+  Flow EvalWith(const ir::Expr& e, Cont k);
+
+  // Terms (eval_term.cc).
+  Flow EvalTerm(const ir::Term& t, ValueCont k);
+  Flow EvalItems(const std::vector<ir::Term>& items, size_t i, std::vector<Value>* vals, Cont k);
+  Flow EvalEntries(const ir::Term& t, size_t i, std::vector<ObjectEntry>* vals, Cont k);
+  Flow EvalComprehension(const ir::Term& t, ValueCont k);
+  Flow EvalTemplate(const ir::Term& t, ValueCont k);
+  Flow EvalCall(const ir::Term& t, ValueCont k);
+  Flow CallWithArgs(const ir::Callable* c, const ir::Term& t, std::vector<Value>& args, ValueCont k);
+  Flow CallBuiltin(const ir::Callable* c, const ir::Term& t, std::vector<Value>& args, ValueCont k);
+  Flow CallFunction(const ir::RuleNode* node, const ir::Term& t, std::vector<Value>& args,
+                    ValueCont k);
+  Flow CallPrint(const ir::Term& t, ValueCont k);
+  // True when every local in `t` is bound.
+  bool IsGround(const ir::Term& t) const;
+
+  // Unification (unify.cc).
+  Flow Unify(const ir::Term& a, const ir::Term& b, Cont k);
+  Flow UnifyValue(const ir::Term& t, const Value& v, Cont k);
+  Flow UnifyArray(const ir::Term& t, const Value& v, size_t i, Cont k);
+  Flow UnifyObject(const ir::Term& t, const Value& v, size_t i, Cont k);
+  Flow Bind(uint32_t slot, const Value& v, Cont k);
+
+  // Refs and the data tree (eval_ref.cc).
+  Flow EvalRef(const ir::Term& t, ValueCont k);
+  Flow EvalPath(const Value& v, const ir::Term& ref, size_t i, ValueCont k);
+  Flow EvalData(const ir::RuleNode* node, const Value& base, const ir::Term& ref, size_t i,
+                ValueCont k);
+  Flow EvalDataStep(const ir::RuleNode* node, const Value& base, const ir::Term& ref, size_t i,
+                    const Value& key, ValueCont k);
+  // The value of `node` and everything below it merged with base data;
+  // undefined when nothing is there.
+  Status Extent(const ir::RuleNode* node, const Value& base, Value* out);
+  Value PatchOverridesBelow(Value v);
+
+  // Rules (eval_rules.cc).
+  Status NodeValue(const ir::RuleNode* node, Value* out);
+  Status EvalComplete(const ir::RuleNode* node, Value* out);
+  Status EvalMulti(const ir::RuleNode* node, Value* out);
+  Status EvalObject(const ir::RuleNode* node, Value* out);
+  // Runs the rule's body (then its else branches while none succeeds) in a
+  // fresh frame; `k` runs in that frame for each solution.
+  Flow EvalRuleBodies(const ir::Rule& rule, const std::vector<Value>* args,
+                      FnRef<Flow(const ir::Term& value)> k);
+  void Candidates(const ir::RuleNode* node, std::vector<const ir::Rule*>* out);
+
+  const PolicySet::Impl& ps_;
+  const EvalOptions& options_;
+  builtins::Context bctx_;
+  std::unordered_map<std::string, Value> query_cache_;
+
+  FrameStack frames_;
+  Value* frame_ = nullptr;
+  Value input_;
+  std::vector<DataOverride> data_overrides_;
+  std::vector<FnOverride> fn_overrides_;
+  std::vector<Value> cur_path_;  // data path of EvalData's position
+  std::unique_ptr<Cache> root_cache_;
+  Cache* cache_ = nullptr;
+
+  Status error_;
+  uint32_t steps_ = 0;
+  size_t depth_ = 0;
+  const char* stack_base_ = nullptr;
+  std::vector<Value> expr_values_;
+};
+
+// Formats a value as print() and template strings show it: strings bare,
+// everything else in Rego literal syntax.
+std::string FormatForPrint(const Value& v);
+
+}  // namespace fedra::eval
+
+#endif  // FEDRA_EVAL_EVALUATOR_H_

@@ -1,0 +1,98 @@
+// Unification of terms with terms and with values.
+#include "eval/evaluator.h"
+
+namespace fedra::eval {
+
+Flow Evaluator::Bind(uint32_t slot, const Value& v, Cont k) {
+  Value& s = frame_[slot];
+  if (s.defined()) {
+    if (s != v) return Flow::kContinue;
+    return k();
+  }
+  s = v;
+  Flow f = k();
+  frame_[slot] = Value();
+  return f;
+}
+
+Flow Evaluator::Unify(const ir::Term& a, const ir::Term& b, Cont k) {
+  // Patterns (unbound locals, arrays or objects holding them) on one side
+  // take their values from the other side.
+  bool a_ground = IsGround(a);
+  bool b_ground = IsGround(b);
+  if (!a_ground && (a.op == ir::TermOp::kLocal || a.op == ir::TermOp::kArray ||
+                    a.op == ir::TermOp::kObject)) {
+    if (!b_ground && b.op == ir::TermOp::kArray && a.op == ir::TermOp::kArray) {
+      // [x, 1] = [2, y]: element-wise.
+      if (a.items.size() != b.items.size()) return Flow::kContinue;
+      struct Rec {
+        Evaluator* ev;
+        const ir::Term& a;
+        const ir::Term& b;
+        Flow Go(size_t i, Cont k) {
+          if (i == a.items.size()) return k();
+          return ev->Unify(a.items[i], b.items[i], [&]() -> Flow { return Go(i + 1, k); });
+        }
+      } rec{this, a, b};
+      return rec.Go(0, k);
+    }
+    if (b.op == ir::TermOp::kLocal && !b_ground) {
+      return Fail(Status(StatusCode::kUnsafeVarError,
+                         "cannot unify two unbound variables", a.loc));
+    }
+    return EvalTerm(b, [&](const Value& v) -> Flow { return UnifyValue(a, v, k); });
+  }
+  if (!b_ground && (b.op == ir::TermOp::kLocal || b.op == ir::TermOp::kArray ||
+                    b.op == ir::TermOp::kObject)) {
+    return EvalTerm(a, [&](const Value& v) -> Flow { return UnifyValue(b, v, k); });
+  }
+  // Both sides evaluate (refs with variables enumerate).
+  return EvalTerm(a, [&](const Value& va) -> Flow {
+    if (b.op == ir::TermOp::kConst) {
+      if (va != b.value) return Flow::kContinue;
+      return k();
+    }
+    return UnifyValue(b, va, k);
+  });
+}
+
+Flow Evaluator::UnifyValue(const ir::Term& t, const Value& v, Cont k) {
+  switch (t.op) {
+    case ir::TermOp::kConst:
+      if (t.value != v) return Flow::kContinue;
+      return k();
+    case ir::TermOp::kLocal:
+      return Bind(t.slot, v, k);
+    case ir::TermOp::kArray:
+      if (!v.is_array() || v.size() != t.items.size()) return Flow::kContinue;
+      return UnifyArray(t, v, 0, k);
+    case ir::TermOp::kObject:
+      if (!v.is_object() || v.size() != t.entries.size()) return Flow::kContinue;
+      return UnifyObject(t, v, 0, k);
+    default:
+      // Refs, calls, comprehensions: evaluate (possibly enumerating) and
+      // compare.
+      return EvalTerm(t, [&](const Value& tv) -> Flow {
+        if (tv != v) return Flow::kContinue;
+        return k();
+      });
+  }
+}
+
+Flow Evaluator::UnifyArray(const ir::Term& t, const Value& v, size_t i, Cont k) {
+  if (i == t.items.size()) return k();
+  return UnifyValue(t.items[i], v.array()[i], [&]() -> Flow { return UnifyArray(t, v, i + 1, k); });
+}
+
+Flow Evaluator::UnifyObject(const ir::Term& t, const Value& v, size_t i, Cont k) {
+  if (i == t.entries.size()) return k();
+  const auto& [kt, vt] = t.entries[i];
+  return EvalTerm(kt, [&](const Value& key) -> Flow {
+    const Value* member = v.Find(key);
+    if (member == nullptr) return Flow::kContinue;
+    Value m = *member;
+    return UnifyValue(vt, m, [&]() -> Flow { return UnifyObject(t, v, i + 1, k); });
+  });
+}
+
+}  // namespace fedra::eval
