@@ -124,9 +124,20 @@ Status Range(Context& ctx, std::string_view name, const Value& from, const Value
   // Big integers: count first so a huge span fails fast instead of looping.
   const bool up = num::Compare(from, to) <= 0;
   Value span = up ? num::Sub(to, from) : num::Sub(from, to);
+  // floor(span / step), exactly: dividing out the remainder first keeps a
+  // big-integer quotient from being rounded through float64. Integral values
+  // beyond int64 held as doubles cannot take a remainder; estimate those.
   Value quotient;
-  FEDRA_RETURN_IF_ERROR(num::Div(span, step, &quotient));
-  Value count = num::Add(num::Floor(quotient), Value::Int(1));
+  auto is_int = [](const Value& v) { return v.num_rep() != Value::NumRep::kDouble; };
+  if (is_int(span) && is_int(step)) {
+    Value rem;
+    FEDRA_RETURN_IF_ERROR(num::Rem(span, step, &rem));
+    FEDRA_RETURN_IF_ERROR(num::Div(num::Sub(span, rem), step, &quotient));
+  } else {
+    FEDRA_RETURN_IF_ERROR(num::Div(span, step, &quotient));
+    quotient = num::Floor(quotient);
+  }
+  Value count = num::Add(quotient, Value::Int(1));
   int64_t n;
   if (!count.AsInt64(&n) || n > kMaxRangeElements) {
     return Status::LimitExceeded(std::string(name) + ": range has more than " +

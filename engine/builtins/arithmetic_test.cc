@@ -68,6 +68,9 @@ TEST(ArithmeticTest, NumbersRangeStep) {
   EXPECT_EQ(Eval("numbers.range_step", {I(0), I(8), I(4)}), A({I(0), I(4), I(8)}));
   EXPECT_EQ(Eval("numbers.range_step", {I(2), I(5), I(2)}), A({I(2), I(4)}));
   EXPECT_EQ(Eval("numbers.range_step", {I(0), I(10), N("99999999999999999999")}), A({I(0)}));
+  // span / step is 0.99999999999999999999...: float64 would round it to 1.
+  EXPECT_EQ(Eval("numbers.range_step", {I(0), N("99999999999999999999"), N("100000000000000000000")}),
+            A({I(0)}));
   EXPECT_EQ(Eval("numbers.range_step", {N("-18446744073709551616"), N("-18446744073709551626"), I(5)}),
             A({N("-18446744073709551616"), N("-18446744073709551621"), N("-18446744073709551626")}));
   ExpectBuiltinError("numbers.range_step", {I(0), I(10), I(0)},
