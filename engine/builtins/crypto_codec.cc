@@ -200,13 +200,6 @@ std::string_view GetLine(std::string_view data, std::string_view* rest) {
   return line;
 }
 
-std::string_view TrimSpace(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 bool PemDecode(std::string_view data, PemBlock* block, std::string_view* out_rest) {
