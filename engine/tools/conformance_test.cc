@@ -317,3 +317,33 @@ TEST(Reports, CapabilityNamesFromTheVendoredFile) {
 
 }  // namespace
 }  // namespace fedra::tools
+
+namespace fedra::tools {
+namespace {
+
+// Every vendored case must load without a malformed-case error, or it would
+// fail for the harness's sake rather than the engine's.
+TEST(LoadCaseFile, EveryVendoredCaseLoads) {
+  const std::string root = std::string(FEDRA_SOURCE_DIR) + "/tests/conformance/opa";
+  std::vector<CaseFile> files;
+  ASSERT_TRUE(FindCaseFiles({root + "/v1", root + "/v0"}, &files).ok());
+  EXPECT_GT(files.size(), 1500u);
+  size_t total = 0, v0 = 0;
+  for (const CaseFile& f : files) {
+    std::vector<ConformanceCase> cases;
+    Status st = LoadCaseFile(f, false, &cases);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    for (const ConformanceCase& c : cases) {
+      EXPECT_EQ(c.load_error, "") << f.path << ": " << c.note;
+      EXPECT_FALSE(c.note.empty());
+      v0 += c.syntax == RegoSyntax::kV0;
+    }
+    total += cases.size();
+  }
+  EXPECT_GT(total, 3000u);
+  EXPECT_GT(v0, 1000u);
+  EXPECT_LT(v0, total);
+}
+
+}  // namespace
+}  // namespace fedra::tools
