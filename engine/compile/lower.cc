@@ -192,8 +192,23 @@ void Lowerer::Prescan(const ast::Body& body, Scope* scope) {
     }
     if (e.kind == ast::ExprKind::kEvery && e.terms.size() == 3)
       PrescanTerm(e.terms[2], scope, declared);
-    for (const auto& w : e.with) PrescanTerm(w.value, scope, declared);
+    for (const auto& w : e.with) {
+      if (!NamesFunction(w.value)) PrescanTerm(w.value, scope, declared);
+    }
   }
+}
+
+bool Lowerer::NamesFunction(const ast::Term& t) const {
+  std::string name;
+  if (t.kind == ast::TermKind::kVar) {
+    name = t.name;
+  } else if (t.kind == ast::TermKind::kRef && t.IsDottedRef()) {
+    name = t.items[0].name;
+    for (size_t i = 1; i < t.items.size(); ++i) name += "." + std::string(t.items[i].value.str());
+  } else {
+    return false;
+  }
+  return registry_.Find(name) != nullptr || InternalKind(name) != nullptr;
 }
 
 // ---- globals ------------------------------------------------------------------
@@ -684,7 +699,7 @@ void Lowerer::LowerExpr(const ast::Expr& expr, Scope* scope, ir::Body* out) {
       inner.parent = scope;
       inner.depth = scope->depth + 1;
       captures_.push_back({inner.depth, &e.captures});
-      if (!(expr.terms[0].kind == ast::TermKind::kScalar && expr.terms[0].value.is_undefined())) {
+      if (expr.terms[0].kind != ast::TermKind::kScalar) {
         e.has_key = true;
         e.a = LowerDeclaration(expr.terms[0], &inner);
       }
@@ -742,10 +757,8 @@ void Lowerer::LowerRule(const ast::Rule& rule, const std::vector<ast::Term>& key
     scope.parent = &args_scope;
     scope.depth = 1;
     Prescan(r.body, &scope);
-    std::set<std::string> none;
-    if (keys) for (const auto& k : *keys) PrescanTerm(k, &scope, none);
-    if (r.head.is_multi_value) PrescanTerm(r.head.key, &scope, none);
-    if (r.head.has_value) PrescanTerm(r.head.value, &scope, none);
+    // Head terms are lowered after the body, so that they see the body's
+    // declarations (`p := x if { x := 1 }`).
     LowerBody(r.body, &scope, body);
     if (keys) {
       for (const auto& k : *keys) out->key_path.push_back(LowerTerm(k, &scope));

@@ -68,6 +68,8 @@ class Lowerer {
   // Adds the variables occurring in `body` that no enclosing scope owns.
   void Prescan(const ast::Body& body, Scope* scope);
   void PrescanTerm(const ast::Term& t, Scope* scope, const std::set<std::string>& declared);
+  // True when `t` names a builtin (a `with` replacement, not a variable).
+  bool NamesFunction(const ast::Term& t) const;
   void CollectDeclared(const ast::Body& body, std::set<std::string>* declared) const;
   static void CollectPatternVars(const ast::Term& t, std::vector<const ast::Term*>* vars);
 

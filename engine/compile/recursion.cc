@@ -44,7 +44,11 @@ void TermEdges(const ir::Term& t, const ir::RuleNode* root, Edges* out) {
     bool stopped = false;
     for (size_t i = 1; i < t.items.size(); ++i) {
       const ir::Term& s = t.items[i];
-      if (!s.is_const() || !s.value.is_string()) {
+      if (s.is_const() && !s.value.is_string()) {
+        stopped = true;  // rules are only ever under string keys
+        break;
+      }
+      if (!s.is_const()) {
         AddSubtree(n, out);
         stopped = true;
         break;

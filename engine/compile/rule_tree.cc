@@ -46,6 +46,7 @@ void BuildRuleTree(CompileState* state) {
   for (size_t mi = 0; mi < impl.modules.size(); ++mi) {
     const ast::Module& m = impl.modules[mi];
     const auto& pkg = state->module_names[mi].package;
+    Ensure(impl.root.get(), pkg, &ids);  // empty packages still show as {}
     for (const ast::Rule& r : m.rules) {
       std::vector<std::string> path = pkg;
       std::vector<ast::Term> key_steps;
@@ -77,12 +78,6 @@ void BuildRuleTree(CompileState* state) {
         kind = ir::RuleKind::kObject;
       } else {
         kind = ir::RuleKind::kComplete;
-      }
-      if (r.head.is_multi_value && !key_steps.empty()) {
-        state->errors.push_back(Status(StatusCode::kCompileError,
-                                       "multi-value rules cannot have variables in their ref head",
-                                       r.loc));
-        continue;
       }
       if (r.is_default && kind == ir::RuleKind::kObject) {
         state->errors.push_back(Status(StatusCode::kCompileError,

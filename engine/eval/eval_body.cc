@@ -186,9 +186,8 @@ Flow Evaluator::EvalSomeIn(const ir::Expr& e, Cont k) {
 }
 
 Flow Evaluator::EvalEvery(const ir::Expr& e, Cont k) {
-  bool any_domain = false;
-  Flow result = EvalTerm(e.c, [&](const Value& coll) -> Flow {
-    any_domain = true;
+  // An undefined domain makes `every` undefined (EvalTerm never calls back).
+  return EvalTerm(e.c, [&](const Value& coll) -> Flow {
     auto each = [&](const Value& key, const Value& val) -> Flow {
       // Returns kStop when the body holds for this element, kContinue when not.
       auto body = [&]() -> Flow { return EvalBody(*e.body, 0, []() -> Flow { return Flow::kStop; }); };
@@ -231,11 +230,6 @@ Flow Evaluator::EvalEvery(const ir::Expr& e, Cont k) {
     }
     return k();
   });
-  if (!any_domain && result == Flow::kContinue) {
-    // An undefined domain: every holds vacuously.
-    return k();
-  }
-  return result;
 }
 
 // ---- with ----------------------------------------------------------------------

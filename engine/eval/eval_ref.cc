@@ -169,6 +169,13 @@ Flow Evaluator::EvalDataStep(const ir::RuleNode* node, const Value& base, const 
   const ir::RuleNode* child = nullptr;
   if (node && key.is_string()) child = node->Child(key.str());
   Value child_base = base.is_undefined() ? Value() : base.Get(key);
+  if (key.is_number() && (base.is_object() || node)) {
+    // Documents under data are stored under string keys: data.a[2] finds
+    // data.a["2"], as in OPA.
+    Value skey = Value::String(ToJson(key));
+    if (child_base.is_undefined() && base.is_object()) child_base = base.Get(skey);
+    if (node && !child) child = node->Child(skey.str());
+  }
   if (child == nullptr && child_base.is_undefined()) {
     bool override_below = false;
     for (const auto& o : data_overrides_) {
@@ -188,9 +195,8 @@ Flow Evaluator::EvalDataStep(const ir::RuleNode* node, const Value& base, const 
 }
 
 Status Evaluator::Extent(const ir::RuleNode* node, const Value& base, Value* out) {
-  if (node == nullptr || node->children.empty()) {
+  if (node == nullptr) {
     *out = data_overrides_.empty() ? base : PatchOverridesBelow(base);
-    if (node && node->has_rules()) return NodeValue(node, out);
     return Status::OK();
   }
   if (node->has_rules()) {
@@ -221,14 +227,11 @@ Status Evaluator::Extent(const ir::RuleNode* node, const Value& base, Value* out
       if (child->has_rules()) continue;
       v = Value::EmptyObject();
     }
-    bool replaced = false;
-    for (auto& [ek, ev] : entries) {
-      if (ek == key) {
-        ev = v;
-        replaced = true;
-      }
-    }
-    if (!replaced) entries.emplace_back(std::move(key), std::move(v));
+    // Where a base document and a rule share a key, the base document is
+    // shown, as OPA does.
+    bool present = false;
+    for (auto& [ek, ev] : entries) present |= ek == key;
+    if (!present) entries.emplace_back(std::move(key), std::move(v));
   }
   *out = Value::Object(std::move(entries));
   if (!data_overrides_.empty()) *out = PatchOverridesBelow(*out);

@@ -124,55 +124,106 @@ Status Evaluator::EvalComplete(const ir::RuleNode* node, Value* out) {
   return Status::OK();
 }
 
-Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
-  std::vector<Value> items;
-  for (const auto& r : node->rules) {
-    Flow f = EvalRuleBodies(*r, nullptr, [&](const ir::Term&) -> Flow {
-      return EvalTerm(r->key_path.back(), [&](const Value& v) -> Flow {
-        items.push_back(v);
-        return Flow::kContinue;
-      });
-    });
-    if (f == Flow::kError) return error_;
-  }
-  *out = Value::Set(std::move(items));
-  return Status::OK();
-}
-
 namespace {
 
-// A tree of object entries built from rules' key paths.
+// A tree of object entries built from rules' key paths. Values that are
+// objects merge with subtrees (p[q].r := 1 beside p.a.r := 0); equal leaves
+// are fine; anything else conflicts.
 struct ObjTree {
   Value leaf;
   std::map<Value, ObjTree, ValueLess> children;
 
-  // Returns false on a conflicting value for the same key.
-  bool Insert(const std::vector<Value>& keys, size_t i, const Value& v) {
-    if (i + 1 == keys.size()) {
-      auto it = children.find(keys[i]);
-      if (it == children.end()) {
-        children[keys[i]].leaf = v;
-        return true;
-      }
-      if (!it->second.children.empty()) return false;
-      return it->second.leaf == v;
+  void Explode() {
+    for (const auto& [k, x] : leaf.object()) children[k].leaf = x;
+    leaf = Value();
+  }
+
+  bool Merge(const Value& v) {
+    if (children.empty() && leaf.is_undefined()) {
+      leaf = v;
+      return true;
     }
+    if (leaf.defined()) {
+      if (leaf == v) return true;
+      if (!leaf.is_object() || !v.is_object()) return false;
+      Explode();
+    }
+    if (!v.is_object()) return false;
+    for (const auto& [k, x] : v.object()) {
+      if (!children[k].Merge(x)) return false;
+    }
+    return true;
+  }
+
+  bool Insert(const std::vector<Value>& keys, size_t i, const Value& v) {
+    if (i == keys.size()) return Merge(v);
     ObjTree& c = children[keys[i]];
-    if (c.leaf.defined()) return false;
+    if (c.leaf.defined()) {
+      if (!c.leaf.is_object()) return false;
+      c.Explode();
+    }
     return c.Insert(keys, i + 1, v);
   }
 
   Value Build() const {
+    if (children.empty()) return leaf.defined() ? leaf : Value::EmptyObject();
     std::vector<ObjectEntry> entries;
     entries.reserve(children.size());
-    for (const auto& [k, c] : children) {
-      entries.emplace_back(k, c.children.empty() ? c.leaf : c.Build());
-    }
+    for (const auto& [k, c] : children) entries.emplace_back(k, c.Build());
     return Value::Object(std::move(entries));
   }
 };
 
 }  // namespace
+
+Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
+  // Elements grouped by the key path before them (`p[x] contains y` builds
+  // an object of sets; `p contains y` has an empty key path).
+  std::map<std::vector<Value>, std::vector<Value>> groups;
+  std::vector<Value> keys;
+  for (const auto& r : node->rules) {
+    Flow f = EvalRuleBodies(*r, nullptr, [&](const ir::Term&) -> Flow {
+      struct Rec {
+        Evaluator* ev;
+        const ir::Rule* r;
+        std::vector<Value>& keys;
+        std::map<std::vector<Value>, std::vector<Value>>& groups;
+        Flow Go(size_t i) {
+          if (i + 1 == r->key_path.size()) {
+            return ev->EvalTerm(r->key_path[i], [&](const Value& v) -> Flow {
+              groups[keys].push_back(v);
+              return Flow::kContinue;
+            });
+          }
+          return ev->EvalTerm(r->key_path[i], [&](const Value& key) -> Flow {
+            keys.push_back(key);
+            Flow f = Go(i + 1);
+            keys.pop_back();
+            return f;
+          });
+        }
+      } rec{this, r.get(), keys, groups};
+      return rec.Go(0);
+    });
+    if (f == Flow::kError) return error_;
+  }
+  bool nested = false;
+  for (const auto& r : node->rules) nested |= r->key_path.size() > 1;
+  if (!nested) {
+    auto it = groups.find({});
+    *out = Value::Set(it == groups.end() ? std::vector<Value>{} : std::move(it->second));
+    return Status::OK();
+  }
+  ObjTree tree;
+  for (auto& [path, elems] : groups) {
+    if (path.empty() || !tree.Insert(path, 0, Value::Set(std::move(elems)))) {
+      return Conflict(node, "object keys must be unique");
+    }
+  }
+  *out = tree.Build();
+  return Status::OK();
+}
+
 
 Status Evaluator::EvalObject(const ir::RuleNode* node, Value* out) {
   ObjTree tree;
@@ -219,10 +270,6 @@ Status Evaluator::EvalObject(const ir::RuleNode* node, Value* out) {
     if (v.is_undefined()) continue;
     std::vector<Value> k{Value::String(name)};
     if (!tree.Insert(k, 0, v)) return Status::ConflictError("object keys must be unique", child->rules.empty() ? Location{} : child->rules.front()->loc);
-  }
-  if (tree.children.empty()) {
-    *out = Value::EmptyObject();
-    return Status::OK();
   }
   *out = tree.Build();
   return Status::OK();

@@ -36,6 +36,29 @@ Flow Evaluator::Unify(const ir::Term& a, const ir::Term& b, Cont k) {
       } rec{this, a, b};
       return rec.Go(0, k);
     }
+    if (!b_ground && b.op == ir::TermOp::kObject && a.op == ir::TermOp::kObject) {
+      // {"x": x, "y": 2} = {"x": 1, "y": y}: value-wise by constant key.
+      if (a.entries.size() != b.entries.size()) return Flow::kContinue;
+      std::vector<std::pair<const ir::Term*, const ir::Term*>> pairs;
+      for (const auto& [ka, va] : a.entries) {
+        if (!ka.is_const()) return Fail(Status::Internal("object pattern keys must be constant"));
+        const ir::Term* match = nullptr;
+        for (const auto& [kb, vb] : b.entries) {
+          if (kb.is_const() && kb.value == ka.value) match = &vb;
+        }
+        if (!match) return Flow::kContinue;
+        pairs.emplace_back(&va, match);
+      }
+      struct Rec {
+        Evaluator* ev;
+        const std::vector<std::pair<const ir::Term*, const ir::Term*>>& pairs;
+        Flow Go(size_t i, Cont k) {
+          if (i == pairs.size()) return k();
+          return ev->Unify(*pairs[i].first, *pairs[i].second, [&]() -> Flow { return Go(i + 1, k); });
+        }
+      } rec{this, pairs};
+      return rec.Go(0, k);
+    }
     if (b.op == ir::TermOp::kLocal && !b_ground) {
       return Fail(Status(StatusCode::kUnsafeVarError,
                          "cannot unify two unbound variables", a.loc));
