@@ -332,6 +332,8 @@ Status ApplyPatch(Value doc, const Value& ops, Value* out) {
     if (path_v == nullptr) return PatchError("missing 'path' attribute");
     Path path;
     FEDRA_RETURN_IF_ERROR(ParsePath(*path_v, &path));
+    // Editing recurses once per segment.
+    if (path.size() > static_cast<size_t>(kMaxDepth)) return PatchError("path too long");
     const Value* from_v = nullptr;
     if (o == "move" || o == "copy") {
       from_v = op.Find("from");
@@ -354,6 +356,7 @@ Status ApplyPatch(Value doc, const Value& ops, Value* out) {
     } else if (o == "move" || o == "copy") {
       Path from;
       FEDRA_RETURN_IF_ERROR(ParsePath(*from_v, &from));
+      if (from.size() > static_cast<size_t>(kMaxDepth)) return PatchError("path too long");
       Value chunk, tmp = doc;
       FEDRA_RETURN_IF_ERROR(GetAt(doc, from, 0, &chunk));
       if (o == "move") FEDRA_RETURN_IF_ERROR(EditAt(doc, from, 0, 'd', Value(), &tmp));
