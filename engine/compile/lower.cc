@@ -89,11 +89,12 @@ uint32_t Lowerer::Declare(Scope* scope, const std::string& name) {
   return slot;
 }
 
-const uint32_t* Lowerer::Lookup(const Scope* scope, const std::string& name) {
+const uint32_t* Lowerer::Lookup(const Scope* scope, const std::string& name, bool capture) {
   for (const Scope* s = scope; s != nullptr; s = s->parent) {
     auto it = s->names.find(name);
     if (it != s->names.end()) {
       for (auto& c : captures_) {
+        if (!capture) break;
         if (s->depth < c.depth &&
             std::find(c.slots->begin(), c.slots->end(), it->second) == c.slots->end()) {
           c.slots->push_back(it->second);
@@ -153,7 +154,7 @@ void Lowerer::PrescanTerm(const ast::Term& t, Scope* scope, const std::set<std::
   switch (t.kind) {
     case ast::TermKind::kVar: {
       if (t.is_wildcard() || declared.count(t.name)) return;
-      if (Lookup(scope, t.name)) return;
+      if (Lookup(scope, t.name, /*capture=*/false)) return;
       if (t.name == "input" || t.name == "data") return;
       if (names_.imports.count(t.name)) return;
       if (names_.rule_names && names_.rule_names->count(t.name)) return;
@@ -372,8 +373,9 @@ ir::Term Lowerer::LowerTerm(const ast::Term& t, Scope* scope) {
       captures_.push_back({inner.depth, &out.captures});
       Prescan(t.body, &inner);
       // Head variables not in the body belong to the comprehension too.
-      std::set<std::string> none;
-      for (const auto& h : t.items) PrescanTerm(h, &inner, none);
+      std::set<std::string> declared;
+      CollectDeclared(t.body, &declared);
+      for (const auto& h : t.items) PrescanTerm(h, &inner, declared);
       auto body = std::make_shared<ir::Body>();
       LowerBody(t.body, &inner, body.get());
       for (const auto& h : t.items) out.items.push_back(LowerTerm(h, &inner));

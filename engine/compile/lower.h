@@ -63,7 +63,9 @@ class Lowerer {
   void Error(Location loc, std::string msg, StatusCode code = StatusCode::kCompileError);
   uint32_t NewSlot(const std::string& name);
   uint32_t Declare(Scope* scope, const std::string& name);
-  const uint32_t* Lookup(const Scope* scope, const std::string& name);
+  // Finds a visible local; `capture` records reads across comprehension and
+  // every boundaries (prescans only look).
+  const uint32_t* Lookup(const Scope* scope, const std::string& name, bool capture = true);
 
   // Adds the variables occurring in `body` that no enclosing scope owns.
   void Prescan(const ast::Body& body, Scope* scope);

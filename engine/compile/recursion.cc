@@ -49,7 +49,8 @@ void TermEdges(const ir::Term& t, const ir::RuleNode* root, Edges* out) {
         break;
       }
       if (!s.is_const()) {
-        AddSubtree(n, out);
+        // A dynamic step may reach any rule below; cycles through it are
+        // caught at evaluation time.
         stopped = true;
         break;
       }

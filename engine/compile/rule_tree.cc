@@ -122,7 +122,8 @@ void BuildRuleTree(CompileState* state) {
   while (!stack.empty()) {
     ir::RuleNode* n = stack.back();
     stack.pop_back();
-    if (n->kind != ir::RuleKind::kNone && n->kind != ir::RuleKind::kObject && !n->children.empty()) {
+    if ((n->kind == ir::RuleKind::kComplete || n->kind == ir::RuleKind::kFunction) &&
+        !n->children.empty()) {
       const ir::RuleNode* child = n->children.begin()->second.get();
       state->errors.push_back(Status(StatusCode::kTypeError,
                                      "rule " + n->dotted + " conflicts with rules under " + child->dotted,

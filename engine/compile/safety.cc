@@ -12,6 +12,7 @@ enum class Pos { kOutput, kEval };
 struct VarSets {
   std::vector<uint32_t> in;
   std::vector<uint32_t> out;
+  std::vector<uint32_t> ref_out;  // bound by enumerating a ref step
   void AddIn(uint32_t s) { in.push_back(s); }
   void AddOut(uint32_t s) { out.push_back(s); }
 };
@@ -32,7 +33,10 @@ void TermVars(const ir::Term& t, Pos pos, VarSets* vs) {
       else TermVars(head, Pos::kEval, vs);
       for (size_t i = 1; i < t.items.size(); ++i) {
         const ir::Term& step = t.items[i];
-        if (step.op == ir::TermOp::kLocal) vs->AddOut(step.slot);
+        if (step.op == ir::TermOp::kLocal) {
+          vs->AddOut(step.slot);
+          vs->ref_out.push_back(step.slot);
+        }
         else if (step.op == ir::TermOp::kArray || step.op == ir::TermOp::kObject)
           TermVars(step, Pos::kOutput, vs);
         else TermVars(step, Pos::kEval, vs);
@@ -112,9 +116,17 @@ class Checker {
         if (done[i]) continue;
         VarSets vs;
         ExprVars(pending[i], names_, &vs);
+        // A test like `foo == input.foos[foo]` binds foo by enumerating
+        // the ref first (the evaluator evaluates such arguments first).
+        bool self_binding = pending[i].op == ir::ExprOp::kTruthy;
         bool ready = true;
         for (uint32_t s : vs.in) {
-          if (!(*bound)[s]) { ready = false; break; }
+          if ((*bound)[s]) continue;
+          if (self_binding &&
+              std::find(vs.ref_out.begin(), vs.ref_out.end(), s) != vs.ref_out.end())
+            continue;
+          ready = false;
+          break;
         }
         if (!ready) continue;
         if (!Nested(&pending[i], *bound)) ok = false;

@@ -145,6 +145,12 @@ struct ObjTree {
     }
     if (leaf.defined()) {
       if (leaf == v) return true;
+      if (leaf.is_set() && v.is_set()) {
+        std::vector<Value> u(leaf.set().begin(), leaf.set().end());
+        u.insert(u.end(), v.set().begin(), v.set().end());
+        leaf = Value::Set(std::move(u));
+        return true;
+      }
       if (!leaf.is_object() || !v.is_object()) return false;
       Explode();
     }
@@ -158,6 +164,7 @@ struct ObjTree {
   bool Insert(const std::vector<Value>& keys, size_t i, const Value& v) {
     if (i == keys.size()) return Merge(v);
     ObjTree& c = children[keys[i]];
+    if (i + 1 == keys.size()) return c.Merge(v);
     if (c.leaf.defined()) {
       if (!c.leaf.is_object()) return false;
       c.Explode();
@@ -175,6 +182,26 @@ struct ObjTree {
 };
 
 }  // namespace
+
+// Rules defined below an object-building node (p.q := ... beside
+// p[x] := ...) merge into its value.
+Status Evaluator::MergeChildren(const ir::RuleNode* node, void* tree_ptr) {
+  ObjTree& tree = *static_cast<ObjTree*>(tree_ptr);
+  for (const auto& [name, child] : node->children) {
+    Value v;
+    cur_path_.push_back(Value::String(name));
+    Status s = Extent(child.get(), Value(), &v);
+    cur_path_.pop_back();
+    FEDRA_RETURN_IF_ERROR(s);
+    if (v.is_undefined()) continue;
+    std::vector<Value> k{Value::String(name)};
+    if (!tree.Insert(k, 0, v)) {
+      return Status::ConflictError("object keys must be unique",
+                                   child->rules.empty() ? Location{} : child->rules.front()->loc);
+    }
+  }
+  return Status::OK();
+}
 
 Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
   // Elements grouped by the key path before them (`p[x] contains y` builds
@@ -220,6 +247,7 @@ Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
       return Conflict(node, "object keys must be unique");
     }
   }
+  FEDRA_RETURN_IF_ERROR(MergeChildren(node, &tree));
   *out = tree.Build();
   return Status::OK();
 }
@@ -260,17 +288,7 @@ Status Evaluator::EvalObject(const ir::RuleNode* node, Value* out) {
     });
     if (f == Flow::kError) return error_;
   }
-  // Rules defined below this node (p.q := ... beside p[x] := ...) merge in.
-  for (const auto& [name, child] : node->children) {
-    Value v;
-    cur_path_.push_back(Value::String(name));
-    Status s = Extent(child.get(), Value(), &v);
-    cur_path_.pop_back();
-    FEDRA_RETURN_IF_ERROR(s);
-    if (v.is_undefined()) continue;
-    std::vector<Value> k{Value::String(name)};
-    if (!tree.Insert(k, 0, v)) return Status::ConflictError("object keys must be unique", child->rules.empty() ? Location{} : child->rules.front()->loc);
-  }
+  FEDRA_RETURN_IF_ERROR(MergeChildren(node, &tree));
   *out = tree.Build();
   return Status::OK();
 }

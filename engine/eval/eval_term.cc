@@ -159,7 +159,34 @@ Flow Evaluator::EvalCall(const ir::Term& t, ValueCont k) {
   if (c->kind == ir::Callable::Kind::kPrint) return CallPrint(t, k);
   std::vector<Value> args;
   args.reserve(t.items.size());
-  return EvalItems(t.items, 0, &args, [&]() -> Flow { return CallWithArgs(c, t, args, k); });
+  // Arguments that enumerate (refs with unbound variables) go first, so the
+  // others can read what they bind (`foo == input.foos[foo]`).
+  bool all_ground = true;
+  for (const auto& a : t.items) all_ground = all_ground && IsGround(a);
+  if (all_ground) {
+    return EvalItems(t.items, 0, &args, [&]() -> Flow { return CallWithArgs(c, t, args, k); });
+  }
+  std::vector<size_t> order;
+  for (size_t i = 0; i < t.items.size(); ++i)
+    if (!IsGround(t.items[i]) && !t.items[i].is_local()) order.push_back(i);
+  for (size_t i = 0; i < t.items.size(); ++i) if (IsGround(t.items[i])) order.push_back(i);
+  for (size_t i = 0; i < t.items.size(); ++i)
+    if (!IsGround(t.items[i]) && t.items[i].is_local()) order.push_back(i);
+  args.resize(t.items.size());
+  struct Rec {
+    Evaluator* ev;
+    const ir::Term& t;
+    const std::vector<size_t>& order;
+    std::vector<Value>& args;
+    Flow Go(size_t i, Cont k) {
+      if (i == order.size()) return k();
+      return ev->EvalTerm(t.items[order[i]], [&](const Value& v) -> Flow {
+        args[order[i]] = v;
+        return Go(i + 1, k);
+      });
+    }
+  } rec{this, t, order, args};
+  return rec.Go(0, [&]() -> Flow { return CallWithArgs(c, t, args, k); });
 }
 
 Flow Evaluator::CallWithArgs(const ir::Callable* c, const ir::Term& t, std::vector<Value>& args,

@@ -145,6 +145,7 @@ class Evaluator {
   Status EvalComplete(const ir::RuleNode* node, Value* out);
   Status EvalMulti(const ir::RuleNode* node, Value* out);
   Status EvalObject(const ir::RuleNode* node, Value* out);
+  Status MergeChildren(const ir::RuleNode* node, void* tree);  // tree: ObjTree*
   // Runs the rule's body (then its else branches while none succeeds) in a
   // fresh frame; `k` runs in that frame for each solution.
   Flow EvalRuleBodies(const ir::Rule& rule, const std::vector<Value>* args,
