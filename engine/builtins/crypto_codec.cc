@@ -202,15 +202,32 @@ std::string_view GetLine(std::string_view data, std::string_view* rest) {
 
 }  // namespace
 
+// Go's algorithm can rescan the same text for every "-----BEGIN" it meets;
+// two monotone caches (next END line, next line without ':') and an early
+// exit keep this linear on hostile input without changing any result.
 bool PemDecode(std::string_view data, PemBlock* block, std::string_view* out_rest) {
   static constexpr std::string_view kStart = "\n-----BEGIN ";
   static constexpr std::string_view kEnd = "\n-----END ";
   static constexpr std::string_view kDashes = "-----";
+  static constexpr size_t kNone = std::string_view::npos;
+  auto offset = [&](std::string_view s) { return static_cast<size_t>(s.data() - data.data()); };
+  size_t end_cache = 0;
+  bool end_cached = false;
+  auto find_end = [&](size_t from) {
+    if (!end_cached || (end_cache != kNone && end_cache < from)) {
+      end_cache = data.find(kEnd, from);
+      end_cached = true;
+    }
+    return end_cache;
+  };
+  size_t hdr_cache = 0;  // start of the first line without ':', or kNone
+  bool hdr_cached = false;
+
   std::string_view rest = data;
   while (true) {
     if (rest.starts_with(kStart.substr(1))) {
       rest.remove_prefix(kStart.size() - 1);
-    } else if (size_t at = rest.find(kStart); at != std::string_view::npos) {
+    } else if (size_t at = rest.find(kStart); at != kNone) {
       rest.remove_prefix(at + kStart.size());
     } else {
       *out_rest = data;
@@ -220,31 +237,40 @@ bool PemDecode(std::string_view data, PemBlock* block, std::string_view* out_res
     if (!type_line.ends_with(kDashes)) continue;
     type_line.remove_suffix(kDashes.size());
 
-    bool has_headers = false;
-    bool truncated = false;
-    while (true) {
-      if (rest.empty()) {
-        truncated = true;
-        break;
+    // Header lines ("Key: value") run up to the first line without a colon.
+    size_t body_start = offset(rest);
+    if (!hdr_cached || (hdr_cache != kNone && hdr_cache < body_start)) {
+      std::string_view scan = rest;
+      hdr_cache = kNone;
+      while (!scan.empty()) {
+        std::string_view next;
+        std::string_view line = GetLine(scan, &next);
+        if (line.find(':') == kNone) {
+          hdr_cache = offset(scan);
+          break;
+        }
+        scan = next;
       }
-      std::string_view next;
-      std::string_view line = GetLine(rest, &next);
-      if (line.find(':') == std::string_view::npos) break;
-      has_headers = true;
-      rest = next;
+      hdr_cached = true;
     }
-    if (truncated) {
+    if (hdr_cache == kNone) {  // the input ends inside the headers
       *out_rest = data;
       return false;
     }
+    bool has_headers = hdr_cache != body_start;
+    rest = data.substr(hdr_cache);
 
     size_t end_index, end_trailer_index;
     if (!has_headers && rest.starts_with(kEnd.substr(1))) {
       end_index = 0;
       end_trailer_index = kEnd.size() - 1;
     } else {
-      end_index = rest.find(kEnd);
-      if (end_index == std::string_view::npos) continue;
+      size_t end_abs = find_end(offset(rest));
+      if (end_abs == kNone) {  // no END line anywhere further on
+        *out_rest = data;
+        return false;
+      }
+      end_index = end_abs - offset(rest);
       end_trailer_index = end_index + kEnd.size();
     }
     std::string_view end_trailer = rest.substr(end_trailer_index);
@@ -256,8 +282,15 @@ bool PemDecode(std::string_view data, PemBlock* block, std::string_view* out_res
     std::string_view ignored;
     if (!GetLine(rest_of_end_line, &ignored).empty()) continue;
 
+    std::string_view raw_body = rest.substr(0, end_index);
+    // Reject a body with a stray character before copying it, so a body
+    // that swallows later BEGIN lines costs only up to the first of them.
+    static constexpr std::string_view kBodyChars =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n";
+    if (raw_body.find_first_not_of(kBodyChars) != kNone) continue;
     std::string body;
-    for (char c : rest.substr(0, end_index)) {
+    body.reserve(raw_body.size());
+    for (char c : raw_body) {
       if (c != ' ' && c != '\t') body.push_back(c);
     }
     std::string decoded;

@@ -109,6 +109,34 @@ TEST(CryptoCodecTest, PemDecodeFollowsEncodingPem) {
   EXPECT_EQ(crypto::PemEncode("X", "foo"), "-----BEGIN X-----\nZm9v\n-----END X-----\n");
 }
 
+TEST(CryptoCodecTest, PemHeadersAndEmptyBlocks) {
+  crypto::PemBlock block;
+  std::string_view rest;
+  ASSERT_TRUE(crypto::PemDecode("-----BEGIN X-----\nProc-Type: 4,ENCRYPTED\n\nZm9v\n-----END X-----", &block, &rest));
+  EXPECT_TRUE(block.has_headers);
+  EXPECT_EQ(block.bytes, "foo");
+  EXPECT_EQ(rest, "");
+  ASSERT_TRUE(crypto::PemDecode("-----BEGIN X-----\n-----END X-----\n", &block, &rest));
+  EXPECT_EQ(block.bytes, "");
+  // Headers running to the end of the input: no block.
+  EXPECT_FALSE(crypto::PemDecode("-----BEGIN X-----\nA: b\n", &block, &rest));
+}
+
+TEST(CryptoCodecTest, PemScanIsLinearOnHostileInput) {
+  // Many BEGIN lines whose blocks never close properly used to be rescanned
+  // once per BEGIN; this must finish quickly and find nothing.
+  std::string hostile;
+  for (int i = 0; i < 100000; ++i) hostile += (i % 2 ? "-----BEGIN A:-----\n" : "-----BEGIN A-----\n");
+  hostile += "-----END B-----\n";
+  crypto::PemBlock block;
+  std::string_view rest;
+  EXPECT_FALSE(crypto::PemDecode(hostile, &block, &rest));
+  EXPECT_EQ(rest.size(), hostile.size());
+  Result r = Call("crypto.x509.parse_certificates", {S(hostile)});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.value, Value::EmptyArray());
+}
+
 TEST(CryptoCodecTest, GoJsonEscapesLikeEncodingJson) {
   Value v = Json(R"({"b": "<a&b>", "a": [1, "\u2028"], "c": "tab\there"})");
   EXPECT_EQ(crypto::GoJson(v), R"({"a":[1,"\u2028"],"b":"\u003ca\u0026b\u003e","c":"tab\there"})");
