@@ -6,23 +6,32 @@
 
 namespace fedra::eval {
 
-void Evaluator::Candidates(const ir::RuleNode* node, std::vector<const ir::Rule*>* out) {
-  out->clear();
-  if (node->index) {
-    const ir::RuleIndex& idx = *node->index;
-    Value v = input_;
-    for (const auto& p : idx.path) {
-      if (v.is_undefined()) break;
-      v = v.Get(p);
+template <typename F>
+Status Evaluator::ForEachCandidate(const ir::RuleNode* node, F&& f) {
+  if (!node->index) {
+    for (const auto& r : node->rules) {
+      if (f(r.get()) == Flow::kError) return error_;
     }
-    if (v.defined()) {
-      auto it = idx.by_value.find(v);
-      if (it != idx.by_value.end()) out->assign(it->second.begin(), it->second.end());
-    }
-    out->insert(out->end(), idx.always.begin(), idx.always.end());
-    return;
+    return Status::OK();
   }
-  for (const auto& r : node->rules) out->push_back(r.get());
+  const ir::RuleIndex& idx = *node->index;
+  Value v = input_;
+  for (const auto& p : idx.path) {
+    if (v.is_undefined()) break;
+    v = v.Get(p);
+  }
+  if (v.defined()) {
+    auto it = idx.by_value.find(v);
+    if (it != idx.by_value.end()) {
+      for (const ir::Rule* r : it->second) {
+        if (f(r) == Flow::kError) return error_;
+      }
+    }
+  }
+  for (const ir::Rule* r : idx.always) {
+    if (f(r) == Flow::kError) return error_;
+  }
+  return Status::OK();
 }
 
 Flow Evaluator::EvalRuleBodies(const ir::Rule& rule, const std::vector<Value>* args,
@@ -96,10 +105,8 @@ Status Conflict(const ir::RuleNode* node, const char* what) {
 
 Status Evaluator::EvalComplete(const ir::RuleNode* node, Value* out) {
   Value result;
-  std::vector<const ir::Rule*> rules;
-  Candidates(node, &rules);
-  for (const ir::Rule* r : rules) {
-    Flow f = EvalRuleBodies(*r, nullptr, [&](const ir::Term& value) -> Flow {
+  FEDRA_RETURN_IF_ERROR(ForEachCandidate(node, [&](const ir::Rule* r) -> Flow {
+    return EvalRuleBodies(*r, nullptr, [&](const ir::Term& value) -> Flow {
       return EvalTerm(value, [&](const Value& v) -> Flow {
         if (result.is_undefined()) {
           result = v;
@@ -109,8 +116,7 @@ Status Evaluator::EvalComplete(const ir::RuleNode* node, Value* out) {
         return Flow::kContinue;
       });
     });
-    if (f == Flow::kError) return error_;
-  }
+  }));
   if (result.is_undefined() && node->default_rule) {
     Flow f = EvalRuleBodies(*node->default_rule, nullptr, [&](const ir::Term& value) -> Flow {
       return EvalTerm(value, [&](const Value& v) -> Flow {
@@ -208,8 +214,8 @@ Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
   // an object of sets; `p contains y` has an empty key path).
   std::map<std::vector<Value>, std::vector<Value>> groups;
   std::vector<Value> keys;
-  for (const auto& r : node->rules) {
-    Flow f = EvalRuleBodies(*r, nullptr, [&](const ir::Term&) -> Flow {
+  FEDRA_RETURN_IF_ERROR(ForEachCandidate(node, [&](const ir::Rule* r) -> Flow {
+    return EvalRuleBodies(*r, nullptr, [&](const ir::Term&) -> Flow {
       struct Rec {
         Evaluator* ev;
         const ir::Rule* r;
@@ -229,11 +235,10 @@ Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
             return f;
           });
         }
-      } rec{this, r.get(), keys, groups};
+      } rec{this, r, keys, groups};
       return rec.Go(0);
     });
-    if (f == Flow::kError) return error_;
-  }
+  }));
   bool nested = false;
   for (const auto& r : node->rules) nested |= r->key_path.size() > 1;
   if (!nested) {
@@ -256,10 +261,8 @@ Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
 Status Evaluator::EvalObject(const ir::RuleNode* node, Value* out) {
   ObjTree tree;
   std::vector<Value> keys;
-  std::vector<const ir::Rule*> rules;
-  Candidates(node, &rules);
-  for (const ir::Rule* r : rules) {
-    Flow f = EvalRuleBodies(*r, nullptr, [&](const ir::Term& value) -> Flow {
+  FEDRA_RETURN_IF_ERROR(ForEachCandidate(node, [&](const ir::Rule* r) -> Flow {
+    return EvalRuleBodies(*r, nullptr, [&](const ir::Term& value) -> Flow {
       struct Rec {
         Evaluator* ev;
         const ir::Rule* r;
@@ -286,8 +289,7 @@ Status Evaluator::EvalObject(const ir::RuleNode* node, Value* out) {
       } rec{this, r, value, keys, tree, node};
       return rec.Go(0);
     });
-    if (f == Flow::kError) return error_;
-  }
+  }));
   FEDRA_RETURN_IF_ERROR(MergeChildren(node, &tree));
   *out = tree.Build();
   return Status::OK();

@@ -65,7 +65,7 @@ class FrameStack {
   void Pop(uint32_t n);
 
  private:
-  static constexpr uint32_t kChunk = 4096;
+  static constexpr uint32_t kChunk = 256;
   struct Chunk {
     std::unique_ptr<Value[]> slots;
     uint32_t size = 0;
@@ -150,7 +150,10 @@ class Evaluator {
   // fresh frame; `k` runs in that frame for each solution.
   Flow EvalRuleBodies(const ir::Rule& rule, const std::vector<Value>* args,
                       FnRef<Flow(const ir::Term& value)> k);
-  void Candidates(const ir::RuleNode* node, std::vector<const ir::Rule*>* out);
+  // The rules of `node` that can succeed for the current input (all of
+  // them unless the node is indexed); calls `f` for each until it fails.
+  template <typename F>
+  Status ForEachCandidate(const ir::RuleNode* node, F&& f);
 
   const PolicySet::Impl& ps_;
   const EvalOptions& options_;
