@@ -76,6 +76,9 @@ struct Term {
   // Comprehensions: slots of enclosing bodies the body reads (must be bound
   // before the comprehension runs).
   std::vector<uint32_t> captures;
+  // kArrayCompr inside a template: the part's value is the body's first
+  // result (undefined when there is none), not an array.
+  bool first_of = false;
 
   bool is_const() const { return op == TermOp::kConst; }
   bool is_local() const { return op == TermOp::kLocal; }

@@ -339,17 +339,51 @@ ir::Term Lowerer::LowerTerm(const ast::Term& t, Scope* scope) {
       return LowerVar(t, scope);
     case ast::TermKind::kRef:
       return LowerRef(t, scope);
+    case ast::TermKind::kTemplate:
+      out.op = ir::TermOp::kTemplate;
+      for (size_t i = 0; i < t.items.size(); ++i) {
+        size_t j = i / 2;
+        if (i % 2 == 1 && j < t.body.size() && !t.body[j].with.empty() && scope != nullptr) {
+          // `{x with input as v}`: the part is a one-expression body whose
+          // first value is used (`$t = x with ...`).
+          ir::Term part;
+          part.op = ir::TermOp::kArrayCompr;
+          part.first_of = true;
+          part.loc = t.items[i].loc;
+          part.has_vars = true;
+          std::string tmp = "$template" + std::to_string(next_slot_);
+          uint32_t slot = Declare(scope, tmp);
+          ast::Expr e = t.body[j];
+          e.kind = ast::ExprKind::kTerm;
+          e.negated = false;
+          e.term = ast::Term::Call({ast::Term::Ref({ast::Term::Var("eq", e.loc)}, e.loc),
+                                    ast::Term::Var(tmp, e.loc), t.items[i]},
+                                   e.loc);
+          auto body = std::make_shared<ir::Body>();
+          LowerExpr(e, scope, body.get());
+          ir::Term head;
+          head.op = ir::TermOp::kLocal;
+          head.slot = slot;
+          head.var_name = tmp;
+          head.has_vars = true;
+          part.items.push_back(std::move(head));
+          part.body = std::move(body);
+          out.items.push_back(std::move(part));
+          out.has_vars = true;
+          continue;
+        }
+        out.items.push_back(LowerTerm(t.items[i], scope));
+        out.has_vars |= out.items.back().has_vars;
+      }
+      return out;
     case ast::TermKind::kArray:
     case ast::TermKind::kSet:
-    case ast::TermKind::kTemplate:
-      out.op = t.kind == ast::TermKind::kArray ? ir::TermOp::kArray
-               : t.kind == ast::TermKind::kSet ? ir::TermOp::kSet
-                                               : ir::TermOp::kTemplate;
+      out.op = t.kind == ast::TermKind::kArray ? ir::TermOp::kArray : ir::TermOp::kSet;
       for (const auto& i : t.items) {
         out.items.push_back(LowerTerm(i, scope));
         out.has_vars |= out.items.back().has_vars;
       }
-      if (out.op != ir::TermOp::kTemplate) FoldConstant(&out);
+      FoldConstant(&out);
       return out;
     case ast::TermKind::kObject:
       out.op = ir::TermOp::kObject;

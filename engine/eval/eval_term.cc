@@ -136,12 +136,22 @@ Flow Evaluator::EvalTemplate(const ir::Term& t, ValueCont k) {
       continue;
     }
     // Each embedded expression contributes its first value; an undefined
-    // one makes the whole string undefined.
+    // one shows as <undefined>.
     Value first;
-    Flow f = EvalTerm(part, [&](const Value& v) -> Flow {
-      first = v;
-      return Flow::kStop;
-    });
+    Flow f;
+    if (part.first_of) {
+      f = EvalBody(*part.body, 0, [&]() -> Flow {
+        return EvalTerm(part.items[0], [&](const Value& v) -> Flow {
+          first = v;
+          return Flow::kStop;
+        });
+      });
+    } else {
+      f = EvalTerm(part, [&](const Value& v) -> Flow {
+        first = v;
+        return Flow::kStop;
+      });
+    }
     if (f == Flow::kError) return f;
     if (first.is_undefined()) {
       out += "<undefined>";
@@ -195,13 +205,13 @@ Flow Evaluator::CallWithArgs(const ir::Callable* c, const ir::Term& t, std::vect
     if (it->name != c->name) continue;
     if (it->replacement) {
       if (it->replacement == c) break;
-      // Evaluate the replacement without this override (it may call the
-      // original).
+      // A replacement runs without any mocks in force: it may call the
+      // original, and mocks never call other mocks.
       const ir::Callable* replacement = it->replacement;
-      std::vector<FnOverride> saved(it.base() - 1, fn_overrides_.end());
-      fn_overrides_.erase(it.base() - 1, fn_overrides_.end());
+      std::vector<FnOverride> saved = std::move(fn_overrides_);
+      fn_overrides_.clear();
       Flow f = CallWithArgs(replacement, t, args, k);
-      fn_overrides_.insert(fn_overrides_.end(), saved.begin(), saved.end());
+      fn_overrides_ = std::move(saved);
       return f;
     }
     Value v = it->value;
