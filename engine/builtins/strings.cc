@@ -431,7 +431,7 @@ std::string BigBaseDigits(const BigInt& b, int base) {
     rev.push_back("0123456789abcdef"[d]);
   }
   while (rev.size() > 1 && rev.back() == '0') rev.pop_back();
-  if (rev.empty()) rev = "0";
+  if (rev.empty()) rev.push_back('0');  // (assigning a literal trips GCC 12 -Wrestrict)
   return std::string(rev.rbegin(), rev.rend());
 }
 
