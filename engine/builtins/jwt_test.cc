@@ -338,5 +338,32 @@ TEST(JwtEncodeTest, HeaderAndPayloadErrors) {
             S("eyJ0eXAiOiJ0ZXh0L3BsYWluIiwNCiAiYWxnIjoiSFMyNTYifQ..sXoGQMWwM-SmX495-htA7kndgbkwz1PnqsDeY275gnI"));
 }
 
+TEST(CryptoFamilyTest, GarbageNeverCrashes) {
+  // Every builtin of the family, fed awkward operands, returns a value or an
+  // eval error: never a crash, a hang or an internal error.
+  const std::vector<Value> junk = {
+      S(""), S("."), S(".."), S("a.b.c"), S("-----BEGIN"), S("-----BEGIN X-----\n-----END X-----\n"),
+      S("e30.e30.e30"), S("eyJjdHkiOiJKV1QifQ.ZTMwLmUzMC5lMzA.e30"), S("{\"keys\":[{}]}"), S("{\"kty\":\"EC\"}"),
+      S(std::string(5000, 'A')), Value::Int(7), Value::Null(), Json(R"({"cert":"x"})"), Json(R"({"secret":"s"})"),
+  };
+  size_t calls = 0;
+  DefaultRegistry().ForEach([&](const Builtin& b) {
+    if (!b.name.starts_with("crypto.") && !b.name.starts_with("io.jwt.")) return;
+    for (const Value& a : junk) {
+      for (const Value& c : junk) {
+        std::vector<Value> args(static_cast<size_t>(b.arity), a);
+        if (b.arity > 1) args[1] = c;
+        Context ctx;
+        Value out;
+        Status st = b.fn(ctx, args, &out);
+        ++calls;
+        EXPECT_TRUE(st.ok() || st.code() == StatusCode::kEvalBuiltinError || st.code() == StatusCode::kEvalTypeError)
+            << b.name << ": " << st.ToString();
+      }
+    }
+  });
+  EXPECT_GT(calls, 30u * 15 * 15 - 1);
+}
+
 }  // namespace
 }  // namespace fedra::builtins::crypto_testing
