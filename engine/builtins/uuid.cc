@@ -6,7 +6,10 @@
 // bare hex digits. Invalid text is undefined, not an error. Versions 1 and 2
 // also report their timestamp, clock sequence and node, version 2 its
 // domain and id.
+#include <sys/random.h>
+
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -147,12 +150,19 @@ Status UuidParse(Context&, std::span<const Value> args, Value* out) {
 }
 
 std::string NewV4() {
-  thread_local std::mt19937_64 gen{std::random_device{}()};
-  // Seed material comes from random_device; mt19937_64 only stretches it.
+  // Kernel randomness, like OPA's default crypto/rand source: a UUID may
+  // serve as an unguessable identifier.
   Uuid u;
-  for (size_t i = 0; i < 16; i += 8) {
-    uint64_t r = gen();
-    for (size_t j = 0; j < 8; ++j) u[i + j] = static_cast<uint8_t>(r >> (8 * j));
+  size_t got = 0;
+  while (got < u.size()) {
+    ssize_t n = getrandom(u.data() + got, u.size() - got, 0);
+    if (n > 0) {
+      got += static_cast<size_t>(n);
+    } else if (n < 0 && errno != EINTR) {
+      // No getrandom (very old kernels): fall back to random_device.
+      std::random_device rd;
+      for (; got < u.size(); ++got) u[got] = static_cast<uint8_t>(rd());
+    }
   }
   u[8] = static_cast<uint8_t>((u[8] & 0x3f) | 0x80);  // RFC 4122 variant
   u[6] = static_cast<uint8_t>((u[6] & 0x0f) | 0x40);  // version 4
