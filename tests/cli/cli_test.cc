@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 const std::string kFedra = std::string(FEDRA_BINARY_DIR) + "/bin/fedra";
 const std::string kData = std::string(FEDRA_SOURCE_DIR) + "/tests/cli/testdata";
 
-struct Run {
+struct CmdResult {
   int exit_code = -1;
   std::string out;
   std::string err;
@@ -50,7 +50,7 @@ std::string Quote(const std::string& arg) {
 }
 
 // Runs fedra with `args`; stdout through a pipe, stderr through a file.
-Run Fedra(const std::vector<std::string>& args) {
+CmdResult Fedra(const std::vector<std::string>& args) {
   char err_path[] = "/tmp/fedra_cli_test_XXXXXX";
   int fd = mkstemp(err_path);
   EXPECT_GE(fd, 0);
@@ -58,7 +58,7 @@ Run Fedra(const std::vector<std::string>& args) {
   std::string cmd = Quote(kFedra);
   for (const std::string& a : args) cmd += " " + Quote(a);
   cmd += " 2>" + std::string(err_path) + " </dev/null";
-  Run r;
+  CmdResult r;
   FILE* p = popen(cmd.c_str(), "r");
   EXPECT_NE(p, nullptr) << cmd;
   if (p == nullptr) return r;
@@ -93,7 +93,7 @@ std::string LastLine(const std::string& s) {
 }
 
 TEST(FedraEval, OutputHasOpaShape) {
-  Run r = Fedra({"eval", "-d", kData + "/policy", "-i", kData + "/input.json",
+  CmdResult r = Fedra({"eval", "-d", kData + "/policy", "-i", kData + "/input.json",
                  "data.cli.example.allow"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   fedra::Value doc = Json(r.out);
@@ -111,7 +111,7 @@ TEST(FedraEval, OutputHasOpaShape) {
 }
 
 TEST(FedraEval, BindingsOnePerResult) {
-  Run r = Fedra({"eval", "--format", "compact", "-d", kData + "/policy",
+  CmdResult r = Fedra({"eval", "--format", "compact", "-d", kData + "/policy",
                  "x := data.cli.example.items[_]"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "compact is one line";
@@ -125,7 +125,7 @@ TEST(FedraEval, BindingsOnePerResult) {
 }
 
 TEST(FedraEval, DataFilesMergeByDirectory) {
-  Run r = Fedra({"eval", "-f", "compact", "-d", kData + "/policy", "data.roles"});
+  CmdResult r = Fedra({"eval", "-f", "compact", "-d", kData + "/policy", "data.roles"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   fedra::Value results = At(Json(r.out), "result");
   ASSERT_EQ(results.size(), 1u) << r.out;
@@ -134,22 +134,22 @@ TEST(FedraEval, DataFilesMergeByDirectory) {
 }
 
 TEST(FedraEval, UndefinedIsEmptyObjectAndFailFlag) {
-  Run r = Fedra({"eval", "-d", kData + "/policy", "data.cli.example.nope"});
+  CmdResult r = Fedra({"eval", "-d", kData + "/policy", "data.cli.example.nope"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Json(r.out), fedra::Value::EmptyObject());
-  Run f = Fedra({"eval", "--fail", "-d", kData + "/policy", "data.cli.example.nope"});
+  CmdResult f = Fedra({"eval", "--fail", "-d", kData + "/policy", "data.cli.example.nope"});
   EXPECT_EQ(f.exit_code, 1);
 }
 
 TEST(FedraEval, PrettyPrintsTheValue) {
-  Run r = Fedra({"eval", "--format", "pretty", "-d", kData + "/policy", "-i",
+  CmdResult r = Fedra({"eval", "--format", "pretty", "-d", kData + "/policy", "-i",
                  kData + "/input.json", "data.cli.example.greeting"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "\"hello, alice\"\n");
 }
 
 TEST(FedraEval, MalformedJsonInputIsAClearError) {
-  Run r = Fedra({"eval", "-d", kData + "/policy", "-i", kData + "/malformed.json",
+  CmdResult r = Fedra({"eval", "-d", kData + "/policy", "-i", kData + "/malformed.json",
                  "data.cli.example.allow"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
@@ -158,13 +158,13 @@ TEST(FedraEval, MalformedJsonInputIsAClearError) {
 }
 
 TEST(FedraEval, MissingInputFileIsAnError) {
-  Run r = Fedra({"eval", "-i", kData + "/no-such-input.json", "1 == 1"});
+  CmdResult r = Fedra({"eval", "-i", kData + "/no-such-input.json", "1 == 1"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no-such-input.json"), std::string::npos) << r.err;
 }
 
 TEST(FedraEval, ParseErrorInPolicyHasLocation) {
-  Run r = Fedra({"eval", "-d", kData + "/broken", "data.cli.broken.p"});
+  CmdResult r = Fedra({"eval", "-d", kData + "/broken", "data.cli.broken.p"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_TRUE(std::regex_search(r.err, std::regex(R"(truncated\.rego:\d+:\d+: rego_parse_error)")))
@@ -181,7 +181,7 @@ TEST(FedraEval, UsageErrors) {
 }
 
 TEST(FedraCheck, ReportsEveryErrorWithFileLineCol) {
-  Run r = Fedra({"check", kData + "/errors"});
+  CmdResult r = Fedra({"check", kData + "/errors"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(std::regex_search(r.err, std::regex(R"(unsafe\.rego:3:\d+: rego_unsafe_var_error)")))
       << r.err;
@@ -190,16 +190,16 @@ TEST(FedraCheck, ReportsEveryErrorWithFileLineCol) {
 }
 
 TEST(FedraCheck, ParseErrorsAndCleanPolicies) {
-  Run bad = Fedra({"check", kData + "/broken/truncated.rego"});
+  CmdResult bad = Fedra({"check", kData + "/broken/truncated.rego"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_TRUE(std::regex_search(bad.err, std::regex(R"(truncated\.rego:\d+:\d+: )"))) << bad.err;
-  Run good = Fedra({"check", kData + "/policy"});
+  CmdResult good = Fedra({"check", kData + "/policy"});
   EXPECT_EQ(good.exit_code, 0) << good.err;
   EXPECT_EQ(Fedra({"check", kData + "/does-not-exist"}).exit_code, 1);
 }
 
 TEST(FedraParse, DumpsTheModule) {
-  Run r = Fedra({"parse", kData + "/policy/example.rego"});
+  CmdResult r = Fedra({"parse", kData + "/policy/example.rego"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("module", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("@1:1"), std::string::npos) << r.out;
@@ -208,7 +208,7 @@ TEST(FedraParse, DumpsTheModule) {
 
 TEST(FedraHelp, EveryCommandHasHelp) {
   for (const char* cmd : {"eval", "check", "parse", "conformance"}) {
-    Run r = Fedra({cmd, "--help"});
+    CmdResult r = Fedra({cmd, "--help"});
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.out.find(std::string("usage: fedra ") + cmd), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("exit codes"), std::string::npos) << r.out;
@@ -219,7 +219,7 @@ TEST(FedraHelp, EveryCommandHasHelp) {
 TEST(FedraConformance, SummaryLineJsonRecordsAndRatchet) {
   const std::string dir = kData + "/conformance/v1";
   const std::string json = "/tmp/fedra_cli_conformance_" + std::to_string(getpid()) + ".json";
-  Run r = Fedra({"conformance", dir, "--json", json});
+  CmdResult r = Fedra({"conformance", dir, "--json", json});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(LastLine(r.out), "2 passed, 1 failed, 0 skipped") << r.out;
   EXPECT_NE(r.out.find("topic"), std::string::npos) << r.out;
@@ -237,13 +237,13 @@ TEST(FedraConformance, SummaryLineJsonRecordsAndRatchet) {
 
   const std::string lists = "/tmp/fedra_cli_lists_" + std::to_string(getpid());
   std::ofstream(lists + ".ratchet") << "# must pass\ntopic/passes\ntopic/fails\n";
-  Run ratchet = Fedra({"conformance", dir, "--ratchet", lists + ".ratchet"});
+  CmdResult ratchet = Fedra({"conformance", dir, "--ratchet", lists + ".ratchet"});
   EXPECT_EQ(ratchet.exit_code, 1);
   EXPECT_NE(ratchet.out.find("topic/fails"), std::string::npos) << ratchet.out;
   EXPECT_EQ(LastLine(ratchet.out), "2 passed, 1 failed, 0 skipped");
 
   std::ofstream(lists + ".skip") << "# known to fail\ntopic/fails\n";
-  Run skipped = Fedra({"conformance", dir, "--skip", lists + ".skip", "--ratchet",
+  CmdResult skipped = Fedra({"conformance", dir, "--skip", lists + ".skip", "--ratchet",
                        lists + ".ratchet"});
   EXPECT_EQ(LastLine(skipped.out), "2 passed, 0 failed, 1 skipped");
   EXPECT_EQ(skipped.exit_code, 1) << "a skipped ratchet case does not pass";
@@ -255,7 +255,7 @@ TEST(FedraConformance, SummaryLineJsonRecordsAndRatchet) {
 }
 
 TEST(FedraConformance, MissingDirectoryIsAnError) {
-  Run r = Fedra({"conformance", kData + "/no-such-dir"});
+  CmdResult r = Fedra({"conformance", kData + "/no-such-dir"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no-such-dir"), std::string::npos);
 }
