@@ -23,6 +23,7 @@ void RegisterAll(Registry& r) {
   RegisterCrypto(r);
   RegisterNet(r);
   RegisterMisc(r);
+  RegisterGraphql(r);
 }
 
 }  // namespace fedra::builtins

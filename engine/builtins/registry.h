@@ -119,6 +119,7 @@ void RegisterTime(Registry& r);         // time.*
 void RegisterCrypto(Registry& r);       // crypto.*
 void RegisterNet(Registry& r);          // net.*
 void RegisterMisc(Registry& r);         // walk, graph.*, uuid.*, rand.intn, opa.runtime, ...
+void RegisterGraphql(Registry& r);      // graphql.*
 
 }  // namespace fedra::builtins
 
