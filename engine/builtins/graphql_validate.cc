@@ -17,7 +17,7 @@
 namespace fedra::builtins {
 namespace {
 
-constexpr int kWalkDepth = 2000;
+constexpr int kWalkDepth = 1000;
 
 struct ValueInfo {
   const GqlType* expected = nullptr;
@@ -78,7 +78,10 @@ std::string ValueStr(const GqlValue* v, int depth = 0) {
 
 class Validator {
  public:
-  Validator(const GqlSchema& s, const GqlQueryDocument& d) : s_(s), doc_(d) {}
+  Validator(const GqlSchema& s, const GqlQueryDocument& d) : s_(s), doc_(d) {
+    // First definition wins, like gqlparser's FragmentDefinitionList.ForName.
+    for (const auto& f : doc_.fragments) fragments_.emplace(f.name, &f);
+  }
 
   bool Run(std::vector<GqlError>* errors) {
     for (const auto& op : doc_.operations) {
@@ -107,10 +110,8 @@ class Validator {
     return it == s_.types.end() ? nullptr : it->second;
   }
   const GqlFragment* Fragment(const std::string& name) const {
-    for (const auto& f : doc_.fragments) {
-      if (f.name == name) return &f;
-    }
-    return nullptr;
+    auto it = fragments_.find(name);
+    return it == fragments_.end() ? nullptr : it->second;
   }
   const std::vector<const GqlDefinition*>& Possible(const std::string& name) const {
     static const std::vector<const GqlDefinition*> kNone;
@@ -689,6 +690,7 @@ class Validator {
   const GqlSchema& s_;
   const GqlQueryDocument& doc_;
   const GqlOperation* current_op_ = nullptr;
+  std::map<std::string, const GqlFragment*> fragments_;
   std::set<std::string> visited_spreads_;
   std::unordered_map<const GqlValue*, ValueInfo> info_;
   std::set<const GqlVariableDefinition*> used_;
