@@ -2,6 +2,7 @@
 // most rules test for equality with a constant (`input.kind == "Pod"`,
 // `input.request.kind.kind = "Deployment"`) and index the rules by that
 // value, so an evaluation visits only the rules whose test can hold.
+#include <algorithm>
 #include <map>
 
 #include "compile/compiler.h"
@@ -53,31 +54,58 @@ void CollectEqualities(ir::Rule* rule) {
   }
 }
 
-void IndexNode(ir::RuleNode* node) {
-  if (node->rules.size() < kMinRulesToIndex || node->kind == ir::RuleKind::kFunction) return;
+constexpr int kMaxIndexDepth = 4;
+
+std::unique_ptr<ir::RuleIndex> BuildIndex(const std::vector<const ir::Rule*>& rules,
+                                          std::vector<std::vector<Value>>* used, int depth) {
+  if (rules.size() < kMinRulesToIndex || depth >= kMaxIndexDepth) return nullptr;
   std::map<std::vector<Value>, size_t> counts;
-  for (auto& r : node->rules) {
-    if (!r->elses.empty()) return;  // else chains must see every rule in order
-    CollectEqualities(r.get());
-    for (const auto& [path, v] : r->input_eq) counts[path]++;
+  for (const ir::Rule* r : rules) {
+    for (const auto& [path, v] : r->input_eq) {
+      if (std::find(used->begin(), used->end(), path) == used->end()) counts[path]++;
+    }
   }
   const std::vector<Value>* best = nullptr;
   size_t best_count = 0;
   for (const auto& [path, n] : counts) {
-    if (n > best_count) { best = &path; best_count = n; }
+    if (n > best_count) {
+      best = &path;
+      best_count = n;
+    }
   }
-  if (!best || best_count < kMinRulesToIndex / 2) return;
+  // Worth it only when most rules test the path.
+  if (!best || best_count * 2 < rules.size()) return nullptr;
   auto index = std::make_unique<ir::RuleIndex>();
   index->path = *best;
-  for (auto& r : node->rules) {
+  for (const ir::Rule* r : rules) {
     const Value* key = nullptr;
     for (const auto& [path, v] : r->input_eq) {
-      if (path == *best) { key = &v; break; }
+      if (path == *best) {
+        key = &v;
+        break;
+      }
     }
-    if (key) index->by_value[*key].push_back(r.get());
-    else index->always.push_back(r.get());
+    if (key) index->by_value[*key].rules.push_back(r);
+    else index->always.push_back(r);
   }
-  node->index = std::move(index);
+  used->push_back(index->path);
+  for (auto& [key, bucket] : index->by_value) {
+    bucket.sub = BuildIndex(bucket.rules, used, depth + 1);
+  }
+  used->pop_back();
+  return index;
+}
+
+void IndexNode(ir::RuleNode* node) {
+  if (node->rules.size() < kMinRulesToIndex || node->kind == ir::RuleKind::kFunction) return;
+  std::vector<const ir::Rule*> rules;
+  for (auto& r : node->rules) {
+    if (!r->elses.empty()) return;  // else chains must see every rule in order
+    CollectEqualities(r.get());
+    rules.push_back(r.get());
+  }
+  std::vector<std::vector<Value>> used;
+  node->index = BuildIndex(rules, &used, 0);
 }
 
 }  // namespace

@@ -148,11 +148,16 @@ enum class RuleKind : uint8_t {
   kFunction,   // f(x) := y
 };
 
-// One candidate-filter for a rule set: rules keyed by the value of
-// input.<path>. Rules that test nothing there are in `always`.
+// A candidate filter for a rule set: rules keyed by the value of
+// input.<path>. Rules that test nothing there are in `always`. A bucket with
+// many rules is indexed again on another path (kind, then namespace, ...).
 struct RuleIndex {
+  struct Bucket {
+    std::vector<const Rule*> rules;
+    std::unique_ptr<RuleIndex> sub;  // when set, it covers `rules`
+  };
   std::vector<Value> path;  // under input
-  std::unordered_map<Value, std::vector<const Rule*>, ValueHash> by_value;
+  std::unordered_map<Value, Bucket, ValueHash> by_value;
   std::vector<const Rule*> always;
 };
 
@@ -166,6 +171,7 @@ struct RuleNode {
   std::vector<std::unique_ptr<Rule>> rules;  // non-default rules, source order
   std::unique_ptr<Rule> default_rule;
   int arity = 0;                    // kFunction
+  bool nested_multi = false;        // kMulti with key paths: `p[x] contains y`
   std::unique_ptr<RuleIndex> index; // optional
   uint32_t id = 0;                  // dense id for per-query caches
 

@@ -429,7 +429,7 @@ ir::Term Lowerer::LowerTerm(const ast::Term& t, Scope* scope) {
   return out;
 }
 
-const ir::Callable* Lowerer::ResolveFunction(const ast::Term& op, Scope* scope, size_t nargs,
+const ir::Callable* Lowerer::ResolveFunction(const ast::Term& op, Scope* scope, int nargs,
                                              bool* relation) {
   *relation = false;
   std::string name;
@@ -466,8 +466,11 @@ const ir::Callable* Lowerer::ResolveFunction(const ast::Term& op, Scope* scope, 
       c.name = node->dotted;
       c.node = node;
       c.arity = node->arity;
-      if (nargs == static_cast<size_t>(node->arity) + 1) *relation = true;
-      else if (nargs != static_cast<size_t>(node->arity)) {
+      if (nargs == kReference) {
+        // a reference: no arity to check
+      } else if (nargs == node->arity + 1) {
+        *relation = true;
+      } else if (nargs != node->arity) {
         Error(op.loc, "function " + node->dotted + " has arity " + std::to_string(node->arity) +
                           ", got " + std::to_string(nargs) + " arguments",
               StatusCode::kTypeError);
@@ -480,7 +483,7 @@ const ir::Callable* Lowerer::ResolveFunction(const ast::Term& op, Scope* scope, 
     c.kind = *k;
     c.name = name;
     c.arity = InternalArity(*k);
-    if (c.arity >= 0 && nargs == static_cast<size_t>(c.arity) + 1) *relation = true;
+    if (c.arity >= 0 && nargs == c.arity + 1) *relation = true;
     return Intern(std::move(c));
   }
   if (const builtins::Builtin* b = registry_.Find(name)) {
@@ -489,9 +492,11 @@ const ir::Callable* Lowerer::ResolveFunction(const ast::Term& op, Scope* scope, 
     c.name = name;
     c.builtin = b;
     c.arity = b->arity;
-    if (nargs == static_cast<size_t>(b->arity) + 1) {
+    if (nargs == kReference) {
+      // a reference: no arity to check
+    } else if (nargs == b->arity + 1) {
       *relation = true;
-    } else if (nargs != static_cast<size_t>(b->arity)) {
+    } else if (nargs != b->arity) {
       Error(op.loc,
             name + ": arity mismatch: expected " + std::to_string(b->arity) + " arguments, got " +
                 std::to_string(nargs),
@@ -508,10 +513,15 @@ ir::Term Lowerer::LowerCall(const ast::Term& t, Scope* scope, bool* relation,
   ir::Term out;
   out.op = ir::TermOp::kCall;
   out.loc = t.loc;
-  size_t nargs = t.items.size() - 1;
+  int nargs = static_cast<int>(t.items.size()) - 1;
+  if (nargs > 255) {
+    Error(t.loc, "too many arguments in call (at most 255)", StatusCode::kTypeError);
+    out.op = ir::TermOp::kConst;
+    return out;
+  }
   out.callee = ResolveFunction(t.items[0], scope, nargs, relation);
-  size_t n = *relation ? nargs - 1 : nargs;
-  for (size_t i = 1; i <= n; ++i) {
+  int n = *relation ? nargs - 1 : nargs;
+  for (int i = 1; i <= n; ++i) {
     out.items.push_back(LowerTerm(t.items[i], scope));
     out.has_vars |= out.items.back().has_vars;
   }
@@ -532,9 +542,11 @@ ir::Term Lowerer::LowerDeclaration(const ast::Term& pattern, Scope* scope) {
       Error(v->loc, "cannot assign to " + v->name);
       continue;
     }
-    auto it = scope->names.find(v->name);
+    if (scope->names.count(v->name)) {
+      Error(v->loc, "var " + v->name + " assigned above");
+      continue;
+    }
     Declare(scope, v->name);
-    (void)it;
   }
   return LowerTerm(pattern, scope);
 }
@@ -575,7 +587,7 @@ void Lowerer::LowerWith(const ast::With& with, Scope* scope, ir::WithModifier* o
     if (node && node->kind == ir::RuleKind::kFunction) {
       bool rel;
       out->target = ir::WithModifier::Target::kFunction;
-      out->function = ResolveFunction(tgt, scope, node->arity, &rel);
+      out->function = ResolveFunction(tgt, scope, kReference, &rel);
     } else {
       out->target = ir::WithModifier::Target::kData;
       out->path = std::move(path);
@@ -602,7 +614,7 @@ void Lowerer::LowerWith(const ast::With& with, Scope* scope, ir::WithModifier* o
       if (node && node->kind == ir::RuleKind::kFunction) {
         bool rel;
         out->target = ir::WithModifier::Target::kFunction;
-        out->function = ResolveFunction(tgt, scope, node->arity, &rel);
+        out->function = ResolveFunction(tgt, scope, kReference, &rel);
       } else {
         out->target = ir::WithModifier::Target::kData;
         out->path = std::move(p);
@@ -610,13 +622,7 @@ void Lowerer::LowerWith(const ast::With& with, Scope* scope, ir::WithModifier* o
     } else {
       bool rel;
       out->target = ir::WithModifier::Target::kFunction;
-      out->function = ResolveFunction(tgt, scope, 0, &rel);
-      // Arity errors for mocks are not errors: drop any the lookup added.
-      while (!errors_->empty() && errors_->back().code() == StatusCode::kTypeError &&
-             errors_->back().location().line == tgt.loc.line &&
-             errors_->back().message().find("arity") != std::string_view::npos) {
-        errors_->pop_back();
-      }
+      out->function = ResolveFunction(tgt, scope, kReference, &rel);
       if (out->function && out->function->kind != ir::Callable::Kind::kBuiltin &&
           out->function->kind != ir::Callable::Kind::kFunction) {
         Error(with.loc, "with keyword cannot replace " + out->function->name);
@@ -648,7 +654,7 @@ void Lowerer::LowerWith(const ast::With& with, Scope* scope, ir::WithModifier* o
         }
         if (is_fn) {
           bool rel;
-          out->replacement = ResolveFunction(as_ref, scope, out->function ? out->function->arity : 0, &rel);
+          out->replacement = ResolveFunction(as_ref, scope, kReference, &rel);
           fn_ref = true;
         }
       }

@@ -87,7 +87,10 @@ class Lowerer {
   ir::Term LowerDeclaration(const ast::Term& pattern, Scope* scope);
 
   // Resolves a dotted function name to a callable, or nullptr (error added).
-  const ir::Callable* ResolveFunction(const ast::Term& op, Scope* scope, size_t nargs,
+  // `nargs` is the number of arguments of a call, checked against the
+  // function's arity; kReference (a `with` target or replacement) skips it.
+  static constexpr int kReference = -1;
+  const ir::Callable* ResolveFunction(const ast::Term& op, Scope* scope, int nargs,
                                       bool* relation);
   // The data path a global name refers to, if `name` is global (an import or
   // a rule of this package); the ref is written to *out.

@@ -112,6 +112,7 @@ void BuildRuleTree(CompileState* state) {
         node->arity = arity;
       }
       if (!(r.is_default && node->kind != ir::RuleKind::kNone)) node->kind = kind;
+      if (kind == ir::RuleKind::kMulti && !key_steps.empty()) node->nested_multi = true;
       if (r.is_default && kind == ir::RuleKind::kFunction) node->kind = kind;
       state->pending.push_back({&r, mi, node, std::move(key_steps)});
     }
@@ -122,8 +123,9 @@ void BuildRuleTree(CompileState* state) {
   while (!stack.empty()) {
     ir::RuleNode* n = stack.back();
     stack.pop_back();
-    if ((n->kind == ir::RuleKind::kComplete || n->kind == ir::RuleKind::kFunction) &&
-        !n->children.empty()) {
+    bool builds_object = n->kind == ir::RuleKind::kObject ||
+                         (n->kind == ir::RuleKind::kMulti && n->nested_multi);
+    if (n->kind != ir::RuleKind::kNone && !builds_object && !n->children.empty()) {
       const ir::RuleNode* child = n->children.begin()->second.get();
       state->errors.push_back(Status(StatusCode::kTypeError,
                                      "rule " + n->dotted + " conflicts with rules under " + child->dotted,

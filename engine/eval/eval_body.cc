@@ -1,4 +1,6 @@
 // Query entry, frames, limits, bodies and expressions.
+#include <pthread.h>
+
 #include <algorithm>
 
 #include "eval/evaluator.h"
@@ -7,7 +9,23 @@ namespace fedra::eval {
 
 namespace {
 constexpr uint32_t kCheckEvery = 256;
-constexpr size_t kStackBudget = 6u << 20;  // bytes of native stack evaluation may use
+constexpr size_t kDefaultStackBudget = 4u << 20;  // when the stack size is unknown
+constexpr size_t kStackReserve = 256u << 10;      // left for builtins and the caller
+
+// Bytes of native stack below `here` that evaluation may use on this thread.
+size_t StackBudget(const char* here) {
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return kDefaultStackBudget;
+  void* addr = nullptr;
+  size_t size = 0;
+  int rc = pthread_attr_getstack(&attr, &addr, &size);
+  pthread_attr_destroy(&attr);
+  if (rc != 0 || addr == nullptr) return kDefaultStackBudget;
+  const char* low = static_cast<const char*>(addr);
+  if (here <= low) return 0;
+  size_t avail = static_cast<size_t>(here - low);
+  return avail > kStackReserve ? avail - kStackReserve : 0;
+}
 }  // namespace
 
 Value* FrameStack::Push(uint32_t n) {
@@ -74,7 +92,7 @@ Flow Evaluator::Fail(Status s) {
 
 Flow Evaluator::CheckLimits() {
   char here;
-  if (stack_base_ && static_cast<size_t>(stack_base_ - &here) > kStackBudget) {
+  if (stack_base_ && static_cast<size_t>(stack_base_ - &here) > stack_budget_) {
     return Fail(Status::LimitExceeded("evaluation too deeply nested (native stack budget exhausted)"));
   }
   if (++steps_ % kCheckEvery == 0) {
@@ -87,6 +105,7 @@ Flow Evaluator::CheckLimits() {
 Status Evaluator::Run(const compile::CompiledQuery& query, ResultSet* out) {
   char base;
   stack_base_ = &base;
+  stack_budget_ = StackBudget(&base);
   size_t nexprs = 0;
   for (const auto& e : query.body.exprs) nexprs = std::max<size_t>(nexprs, e.query_index + 1);
   expr_values_.assign(nexprs, Value::Bool(true));
@@ -130,7 +149,11 @@ Flow Evaluator::EvalExprCore(const ir::Expr& e, Cont k) {
   switch (e.op) {
     case ir::ExprOp::kTruthy:
       return EvalTerm(e.a, [&](const Value& v) -> Flow {
-        if (v.is_false()) return Flow::kContinue;
+        // A query's bare term (`data.p.allow`) reports its value, false
+        // included, as `opa eval` does; tests (calls) must hold.
+        if (v.is_false() && (e.query_index < 0 || e.a.op == ir::TermOp::kCall)) {
+          return Flow::kContinue;
+        }
         if (e.query_index >= 0) expr_values_[e.query_index] = v;
         return k();
       });

@@ -1,5 +1,6 @@
 // References: into values (input, locals, call results) and into the data
 // tree, where base documents and rules meet.
+#include <algorithm>
 #include <set>
 
 #include "eval/evaluator.h"
@@ -8,6 +9,33 @@ namespace fedra::eval {
 
 Value ValueSetPath(const Value& root, const std::vector<Value>& path, size_t from,
                    const Value& value);  // eval_body.cc
+
+namespace {
+
+// `v[key]` without copying: a pointer into v's node (valid while v lives),
+// or nullptr when undefined.
+const Value* Member(const Value& v, const Value& key) {
+  switch (v.kind()) {
+    case Kind::kObject:
+      return key.is_string() ? v.Find(key.str()) : v.Find(key);
+    case Kind::kArray: {
+      int64_t i;
+      if (!key.is_number() || !key.AsInt64(&i) || i < 0 || static_cast<size_t>(i) >= v.size())
+        return nullptr;
+      return &v.array()[static_cast<size_t>(i)];
+    }
+    case Kind::kSet: {
+      auto items = v.set();
+      auto it = std::lower_bound(items.begin(), items.end(), key, ValueLess());
+      if (it == items.end() || *it != key) return nullptr;
+      return &*it;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
 
 Flow Evaluator::EvalRef(const ir::Term& t, ValueCont k) {
   if (t.op == ir::TermOp::kData) {
@@ -46,14 +74,14 @@ Flow Evaluator::EvalPath(const Value& v, const ir::Term& ref, size_t i, ValueCon
   const ir::Term& step = ref.items[i];
   if (IsGround(step)) {
     if (step.op == ir::TermOp::kConst) {
-      Value child = v.Get(step.value);
-      if (child.is_undefined()) return Flow::kContinue;
-      return EvalPath(child, ref, i + 1, k);
+      const Value* child = Member(v, step.value);
+      if (child == nullptr) return Flow::kContinue;
+      return EvalPath(*child, ref, i + 1, k);
     }
     return EvalTerm(step, [&](const Value& key) -> Flow {
-      Value child = v.Get(key);
-      if (child.is_undefined()) return Flow::kContinue;
-      return EvalPath(child, ref, i + 1, k);
+      const Value* child = Member(v, key);
+      if (child == nullptr) return Flow::kContinue;
+      return EvalPath(*child, ref, i + 1, k);
     });
   }
   // A step with unbound variables enumerates the collection.
@@ -107,6 +135,7 @@ Flow Evaluator::EvalData(const ir::RuleNode* node, const Value& base, const ir::
     }
   }
   if (node && node->has_rules()) {
+    if (Flow f = CheckLimits(); f != Flow::kContinue) return f;
     Value v;
     Status s = NodeValue(node, &v);
     if (!s.ok()) return Fail(std::move(s));

@@ -7,14 +7,7 @@
 namespace fedra::eval {
 
 template <typename F>
-Status Evaluator::ForEachCandidate(const ir::RuleNode* node, F&& f) {
-  if (!node->index) {
-    for (const auto& r : node->rules) {
-      if (f(r.get()) == Flow::kError) return error_;
-    }
-    return Status::OK();
-  }
-  const ir::RuleIndex& idx = *node->index;
+Flow Evaluator::VisitIndex(const ir::RuleIndex& idx, F& f) {
   Value v = input_;
   for (const auto& p : idx.path) {
     if (v.is_undefined()) break;
@@ -23,19 +16,36 @@ Status Evaluator::ForEachCandidate(const ir::RuleNode* node, F&& f) {
   if (v.defined()) {
     auto it = idx.by_value.find(v);
     if (it != idx.by_value.end()) {
-      for (const ir::Rule* r : it->second) {
-        if (f(r) == Flow::kError) return error_;
+      if (it->second.sub) {
+        if (VisitIndex(*it->second.sub, f) == Flow::kError) return Flow::kError;
+      } else {
+        for (const ir::Rule* r : it->second.rules) {
+          if (f(r) == Flow::kError) return Flow::kError;
+        }
       }
     }
   }
   for (const ir::Rule* r : idx.always) {
-    if (f(r) == Flow::kError) return error_;
+    if (f(r) == Flow::kError) return Flow::kError;
   }
+  return Flow::kContinue;
+}
+
+template <typename F>
+Status Evaluator::ForEachCandidate(const ir::RuleNode* node, F&& f) {
+  if (!node->index) {
+    for (const auto& r : node->rules) {
+      if (f(r.get()) == Flow::kError) return error_;
+    }
+    return Status::OK();
+  }
+  if (VisitIndex(*node->index, f) == Flow::kError) return error_;
   return Status::OK();
 }
 
-Flow Evaluator::EvalRuleBodies(const ir::Rule& rule, const std::vector<Value>* args,
+Flow Evaluator::EvalRuleBodies(const ir::Rule& rule, const std::span<const Value>* args,
                                FnRef<Flow(const ir::Term& value)> k) {
+  if (Flow f = CheckLimits(); f != Flow::kContinue) return f;
   if (++depth_ > options_.max_call_depth) {
     --depth_;
     return Fail(Status::LimitExceeded("rule evaluation nested deeper than " +
@@ -210,6 +220,19 @@ Status Evaluator::MergeChildren(const ir::RuleNode* node, void* tree_ptr) {
 }
 
 Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
+  if (!node->nested_multi) {
+    std::vector<Value> items;
+    FEDRA_RETURN_IF_ERROR(ForEachCandidate(node, [&](const ir::Rule* r) -> Flow {
+      return EvalRuleBodies(*r, nullptr, [&](const ir::Term&) -> Flow {
+        return EvalTerm(r->key_path.back(), [&](const Value& v) -> Flow {
+          items.push_back(v);
+          return Flow::kContinue;
+        });
+      });
+    }));
+    *out = Value::Set(std::move(items));
+    return Status::OK();
+  }
   // Elements grouped by the key path before them (`p[x] contains y` builds
   // an object of sets; `p contains y` has an empty key path).
   std::map<std::vector<Value>, std::vector<Value>> groups;
@@ -239,13 +262,6 @@ Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
       return rec.Go(0);
     });
   }));
-  bool nested = false;
-  for (const auto& r : node->rules) nested |= r->key_path.size() > 1;
-  if (!nested) {
-    auto it = groups.find({});
-    *out = Value::Set(it == groups.end() ? std::vector<Value>{} : std::move(it->second));
-    return Status::OK();
-  }
   ObjTree tree;
   for (auto& [path, elems] : groups) {
     if (path.empty() || !tree.Insert(path, 0, Value::Set(std::move(elems)))) {
@@ -295,7 +311,7 @@ Status Evaluator::EvalObject(const ir::RuleNode* node, Value* out) {
   return Status::OK();
 }
 
-Flow Evaluator::CallFunction(const ir::RuleNode* node, const ir::Term& t, std::vector<Value>& args,
+Flow Evaluator::CallFunction(const ir::RuleNode* node, const ir::Term& t, std::span<const Value> args,
                              ValueCont k) {
   Value result;
   for (const auto& r : node->rules) {

@@ -33,7 +33,9 @@ Flow Evaluator::EvalTerm(const ir::Term& t, ValueCont k) {
     case ir::TermOp::kConst:
       return k(t.value);
     case ir::TermOp::kLocal: {
-      Value v = frame_[t.slot];
+      // Frames never move and a bound slot is only cleared after its
+      // continuation returns, so the reference stays valid during k.
+      const Value& v = frame_[t.slot];
       if (v.is_undefined()) return Flow::kContinue;
       return k(v);
     }
@@ -167,39 +169,58 @@ Flow Evaluator::EvalTemplate(const ir::Term& t, ValueCont k) {
 Flow Evaluator::EvalCall(const ir::Term& t, ValueCont k) {
   const ir::Callable* c = t.callee;
   if (c->kind == ir::Callable::Kind::kPrint) return CallPrint(t, k);
-  std::vector<Value> args;
-  args.reserve(t.items.size());
-  // Arguments that enumerate (refs with unbound variables) go first, so the
-  // others can read what they bind (`foo == input.foos[foo]`).
-  bool all_ground = true;
-  for (const auto& a : t.items) all_ground = all_ground && IsGround(a);
-  if (all_ground) {
-    return EvalItems(t.items, 0, &args, [&]() -> Flow { return CallWithArgs(c, t, args, k); });
+  // Arguments live on the stack for the common arities: no allocation.
+  constexpr size_t kInline = 6;
+  const size_t n = t.items.size();
+  Value inline_args[kInline];
+  std::vector<Value> heap_args;
+  Value* argv = inline_args;
+  if (n > kInline) {
+    heap_args.resize(n);
+    argv = heap_args.data();
   }
-  std::vector<size_t> order;
-  for (size_t i = 0; i < t.items.size(); ++i)
-    if (!IsGround(t.items[i]) && !t.items[i].is_local()) order.push_back(i);
-  for (size_t i = 0; i < t.items.size(); ++i) if (IsGround(t.items[i])) order.push_back(i);
-  for (size_t i = 0; i < t.items.size(); ++i)
-    if (!IsGround(t.items[i]) && t.items[i].is_local()) order.push_back(i);
-  args.resize(t.items.size());
+  // Arguments that enumerate (refs with unbound variables) go first, so
+  // the others can read what they bind (`foo == input.foos[foo]`); bare
+  // variables bound that way go last.
+  uint8_t order_inline[kInline];
+  std::vector<uint8_t> order_heap;
+  uint8_t* order = order_inline;
+  if (n > kInline) {
+    order_heap.resize(n);
+    order = order_heap.data();
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (!t.items[i].is_local() && !IsGround(t.items[i])) order[m++] = static_cast<uint8_t>(i);
+  for (size_t i = 0; i < n; ++i)
+    if (IsGround(t.items[i])) order[m++] = static_cast<uint8_t>(i);
+  for (size_t i = 0; i < n; ++i)
+    if (t.items[i].is_local() && !IsGround(t.items[i])) order[m++] = static_cast<uint8_t>(i);
   struct Rec {
     Evaluator* ev;
     const ir::Term& t;
-    const std::vector<size_t>& order;
-    std::vector<Value>& args;
+    const uint8_t* order;
+    Value* argv;
+    size_t n;
     Flow Go(size_t i, Cont k) {
-      if (i == order.size()) return k();
-      return ev->EvalTerm(t.items[order[i]], [&](const Value& v) -> Flow {
-        args[order[i]] = v;
+      if (i == n) return k();
+      const ir::Term& arg = t.items[order[i]];
+      if (arg.op == ir::TermOp::kConst) {
+        argv[order[i]] = arg.value;
+        return Go(i + 1, k);
+      }
+      return ev->EvalTerm(arg, [&](const Value& v) -> Flow {
+        argv[order[i]] = v;
         return Go(i + 1, k);
       });
     }
-  } rec{this, t, order, args};
-  return rec.Go(0, [&]() -> Flow { return CallWithArgs(c, t, args, k); });
+  } rec{this, t, order, argv, n};
+  return rec.Go(0, [&]() -> Flow {
+    return CallWithArgs(c, t, std::span<const Value>(argv, n), k);
+  });
 }
 
-Flow Evaluator::CallWithArgs(const ir::Callable* c, const ir::Term& t, std::vector<Value>& args,
+Flow Evaluator::CallWithArgs(const ir::Callable* c, const ir::Term& t, std::span<const Value> args,
                              ValueCont k) {
   for (auto it = fn_overrides_.rbegin(); it != fn_overrides_.rend(); ++it) {
     if (it->name != c->name) continue;
@@ -258,7 +279,7 @@ Flow Evaluator::CallWithArgs(const ir::Callable* c, const ir::Term& t, std::vect
   return Flow::kContinue;
 }
 
-Flow Evaluator::CallBuiltin(const ir::Callable* c, const ir::Term& t, std::vector<Value>& args,
+Flow Evaluator::CallBuiltin(const ir::Callable* c, const ir::Term& t, std::span<const Value> args,
                             ValueCont k) {
   const builtins::Builtin* b = c->builtin;
   Value out;

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -113,9 +114,9 @@ class Evaluator {
   Flow EvalComprehension(const ir::Term& t, ValueCont k);
   Flow EvalTemplate(const ir::Term& t, ValueCont k);
   Flow EvalCall(const ir::Term& t, ValueCont k);
-  Flow CallWithArgs(const ir::Callable* c, const ir::Term& t, std::vector<Value>& args, ValueCont k);
-  Flow CallBuiltin(const ir::Callable* c, const ir::Term& t, std::vector<Value>& args, ValueCont k);
-  Flow CallFunction(const ir::RuleNode* node, const ir::Term& t, std::vector<Value>& args,
+  Flow CallWithArgs(const ir::Callable* c, const ir::Term& t, std::span<const Value> args, ValueCont k);
+  Flow CallBuiltin(const ir::Callable* c, const ir::Term& t, std::span<const Value> args, ValueCont k);
+  Flow CallFunction(const ir::RuleNode* node, const ir::Term& t, std::span<const Value> args,
                     ValueCont k);
   Flow CallPrint(const ir::Term& t, ValueCont k);
   // True when every local in `t` is bound.
@@ -148,12 +149,14 @@ class Evaluator {
   Status MergeChildren(const ir::RuleNode* node, void* tree);  // tree: ObjTree*
   // Runs the rule's body (then its else branches while none succeeds) in a
   // fresh frame; `k` runs in that frame for each solution.
-  Flow EvalRuleBodies(const ir::Rule& rule, const std::vector<Value>* args,
+  Flow EvalRuleBodies(const ir::Rule& rule, const std::span<const Value>* args,
                       FnRef<Flow(const ir::Term& value)> k);
   // The rules of `node` that can succeed for the current input (all of
   // them unless the node is indexed); calls `f` for each until it fails.
   template <typename F>
   Status ForEachCandidate(const ir::RuleNode* node, F&& f);
+  template <typename F>
+  Flow VisitIndex(const ir::RuleIndex& idx, F& f);
 
   const PolicySet::Impl& ps_;
   const EvalOptions& options_;
@@ -173,6 +176,7 @@ class Evaluator {
   uint32_t steps_ = 0;
   size_t depth_ = 0;
   const char* stack_base_ = nullptr;
+  size_t stack_budget_ = 0;
   std::vector<Value> expr_values_;
 };
 

@@ -1,6 +1,8 @@
 #include "value/json.h"
 
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -290,6 +292,28 @@ Status Parser::ReadNumber(Value* v) {
   return Status::OK();
 }
 
+namespace {
+
+// Object keys and short strings repeat across documents ("name", "image",
+// "cpu"): a small per-thread cache of string Values turns most of them into
+// a reference-count increment instead of an allocation. Entries are
+// replaced on collision; nodes are immutable and refcounted atomically, so a
+// Value handed out here may travel to other threads.
+constexpr size_t kShortString = 24;
+constexpr size_t kCacheSlots = 1024;
+
+Value ShortString(std::string_view s) {
+  if (s.size() > kShortString) return Value::String(s);
+  thread_local std::unique_ptr<Value[]> cache(new Value[kCacheSlots]);
+  size_t h = std::hash<std::string_view>()(s) & (kCacheSlots - 1);
+  Value& slot = cache[h];
+  if (slot.is_string() && slot.str() == s) return slot;
+  slot = Value::String(s);
+  return slot;
+}
+
+}  // namespace
+
 Status Parser::ReadString(Value* v) {
   const char* open = p_;
   const char* q = ++p_;
@@ -299,7 +323,7 @@ Status Parser::ReadString(Value* v) {
     if (q == end_) break;
     unsigned char c = static_cast<unsigned char>(*q);
     if (c == '"') {
-      *v = Value::String(std::string_view(p_, static_cast<size_t>(q - p_)));
+      *v = ShortString(std::string_view(p_, static_cast<size_t>(q - p_)));
       p_ = q + 1;
       return Status::OK();
     }
