@@ -12,16 +12,26 @@ constexpr uint32_t kCheckEvery = 256;
 constexpr size_t kDefaultStackBudget = 4u << 20;  // when the stack size is unknown
 constexpr size_t kStackReserve = 256u << 10;      // left for builtins and the caller
 
+// The lowest usable address of this thread's stack, or nullptr when unknown.
+// Computed once per thread: for the main thread glibc reads
+// /proc/self/maps to answer, far too slow for every evaluation.
+const char* StackLow() {
+  thread_local const char* low = [] {
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return static_cast<const char*>(nullptr);
+    void* addr = nullptr;
+    size_t size = 0;
+    int rc = pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+    return rc == 0 ? static_cast<const char*>(addr) : static_cast<const char*>(nullptr);
+  }();
+  return low;
+}
+
 // Bytes of native stack below `here` that evaluation may use on this thread.
 size_t StackBudget(const char* here) {
-  pthread_attr_t attr;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) return kDefaultStackBudget;
-  void* addr = nullptr;
-  size_t size = 0;
-  int rc = pthread_attr_getstack(&attr, &addr, &size);
-  pthread_attr_destroy(&attr);
-  if (rc != 0 || addr == nullptr) return kDefaultStackBudget;
-  const char* low = static_cast<const char*>(addr);
+  const char* low = StackLow();
+  if (low == nullptr) return kDefaultStackBudget;
   if (here <= low) return 0;
   size_t avail = static_cast<size_t>(here - low);
   return avail > kStackReserve ? avail - kStackReserve : 0;
