@@ -4,18 +4,21 @@
 #   make test    install deps, build, run every test (ctest's exit status)
 #   make bench   build, then run every benchmark
 #
-# WERROR=1 turns warnings into errors (CI sets it). JOBS defaults to the
-# number of cores.
+# WERROR=1 turns warnings into errors (CI sets it), WERROR=0 back off. JOBS
+# defaults to the number of cores.
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-WERROR ?= 0
 
+# Only an explicit WERROR changes the cached setting: flipping it recompiles
+# everything, so `make run` after `WERROR=1 make test` must not flip it back.
 ifeq ($(WERROR),1)
   CMAKE_WERROR := -DFEDRA_WERROR=ON
-else
+else ifeq ($(WERROR),0)
   CMAKE_WERROR := -DFEDRA_WERROR=OFF
+else
+  CMAKE_WERROR :=
 endif
 
 FEDRA := $(BUILD_DIR)/bin/fedra
@@ -34,8 +37,8 @@ configure:
 build: configure
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
-# ctest prints its own summary ("100% tests passed, 0 tests failed out of N")
-# and its exit status is make's.
+# ctest prints its own summary ("100% tests passed, 0 tests failed out of N");
+# when it fails, so does make (make's own status, 2, not ctest's).
 test: deps
 	@$(MAKE) --no-print-directory build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)

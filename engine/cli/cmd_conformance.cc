@@ -168,7 +168,8 @@ int RunConformance(const std::vector<std::string>& args) {
   size_t done = 0;
   options.on_result = [&](const tools::CaseResult& r) {
     ++done;
-    if (progress) std::fprintf(stderr, "\r[%zu/%zu] %-50.50s", done, cases.size(), r.folder.c_str());
+    if (progress)
+      std::fprintf(stderr, "\r[%zu/%zu] %-50.50s", done, cases.size(), r.folder.c_str());
   };
   const auto start = std::chrono::steady_clock::now();
   std::vector<tools::CaseResult> results = tools::RunCases(cases, options);

@@ -28,8 +28,8 @@ constexpr char kVersion[] = "0.1.0";
 }  // namespace
 
 int UsageError(const char* command, const std::string& message) {
-  std::fprintf(stderr, "fedra %s: %s\nRun `fedra %s --help` for usage.\n", command,
-               message.c_str(), command);
+  std::fprintf(stderr, "fedra %s: %s\nRun `fedra %s --help` for usage.\n", command, message.c_str(),
+               command);
   return kExitUsage;
 }
 

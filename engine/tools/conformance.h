@@ -53,9 +53,9 @@ struct ConformanceCase {
   std::string note;
   std::string query;
   std::vector<std::string> modules;
-  Value data;                  // object; empty when absent
-  Value input;                 // undefined when absent
-  std::optional<std::string> input_term;  // Rego term text; wins over input
+  Value data;                                     // object; empty when absent
+  Value input;                                    // undefined when absent
+  std::optional<std::string> input_term;          // Rego term text; wins over input
   std::optional<std::vector<Value>> want_result;  // binding objects
   std::optional<std::string> want_error;
   std::optional<std::string> want_error_code;
@@ -148,8 +148,8 @@ Value BindingsToValue(const Result& r, bool sort_bindings, bool ignore_generated
 
 // Compares actual bindings (one object per result) with a case's want_result.
 // Returns "" when they match as OPA's runner would, else the first difference.
-std::string CompareResults(const std::vector<Value>& want, const ResultSet& got,
-                           bool sort_bindings, bool ignore_generated_vars);
+std::string CompareResults(const std::vector<Value>& want, const ResultSet& got, bool sort_bindings,
+                           bool ignore_generated_vars);
 
 // --- reports ------------------------------------------------------------------
 

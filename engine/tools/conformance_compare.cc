@@ -47,8 +47,8 @@ Value BindingsToValue(const Result& r, bool sort_bindings, bool ignore_generated
   return Value::Object(std::move(entries));
 }
 
-std::string CompareResults(const std::vector<Value>& want, const ResultSet& got,
-                           bool sort_bindings, bool ignore_generated_vars) {
+std::string CompareResults(const std::vector<Value>& want, const ResultSet& got, bool sort_bindings,
+                           bool ignore_generated_vars) {
   std::vector<Value> got_rows;
   got_rows.reserve(got.results.size());
   for (const Result& r : got.results) {

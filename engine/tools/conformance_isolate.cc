@@ -133,8 +133,8 @@ CaseResult RunCaseIsolated(const ConformanceCase& c, const RunOptions& options) 
   r.millis = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   if (timed_out) {
     r.status = CaseStatus::kFail;
-    r.reason = "timeout: no answer after " +
-               std::to_string((options.timeout + kGrace).count()) + " ms (killed)";
+    r.reason = "timeout: no answer after " + std::to_string((options.timeout + kGrace).count()) +
+               " ms (killed)";
     return r;
   }
   if (WIFSIGNALED(wstatus)) {

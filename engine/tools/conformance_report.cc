@@ -152,8 +152,8 @@ std::string ResultsToJson(const std::vector<CaseResult>& results) {
         {Value::String("note"sv), Value::String(r.note)},
         {Value::String("status"sv), Value::String(CaseStatusName(r.status))},
         {Value::String("reason"sv), Value::String(r.reason)},
-        {Value::String("millis"sv), Value::Double(static_cast<double>(
-                                      static_cast<int64_t>(r.millis * 1000)) / 1000)},
+        {Value::String("millis"sv),
+         Value::Double(static_cast<double>(static_cast<int64_t>(r.millis * 1000)) / 1000)},
     });
     out += i == 0 ? "\n" : ",\n";
     out += ToJson(rec);

@@ -35,7 +35,8 @@ RunOptions InProcess() {
 }
 
 TEST(RunCase, PassesWhenResultsMatch) {
-  ConformanceCase c = Case("package test\n\np contains x if some x in data.xs\n", "data.test.p = x");
+  ConformanceCase c =
+      Case("package test\n\np contains x if some x in data.xs\n", "data.test.p = x");
   c.data = Json(R"({"xs": [3, 1, 2]})");
   c.want_result = std::vector<Value>{Json(R"({"x": [1, 2, 3]})")};
   c.sort_bindings = true;

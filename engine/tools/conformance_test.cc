@@ -3,7 +3,6 @@
 #include "tools/conformance.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,9 +36,8 @@ Result Bindings(std::vector<std::pair<std::string, Value>> b) {
 class TempDir {
  public:
   TempDir() {
-    path_ = fs::temp_directory_path() /
-            ("fedra_conformance_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter_++));
+    path_ = fs::temp_directory_path() / ("fedra_conformance_test_" + std::to_string(::getpid()) +
+                                         "_" + std::to_string(counter_++));
     fs::create_directories(path_);
   }
   ~TempDir() {
@@ -80,8 +78,7 @@ TEST(CompareResults, ReportsMissingAndUnexpected) {
 TEST(CompareResults, UndefinedVersusDefined) {
   ResultSet none;
   EXPECT_EQ(CompareResults({}, none, false, false), "");
-  EXPECT_NE(CompareResults({Json("{}")}, none, false, false).find("undefined"),
-            std::string::npos);
+  EXPECT_NE(CompareResults({Json("{}")}, none, false, false).find("undefined"), std::string::npos);
   ResultSet one;
   one.results.push_back(Bindings({}));
   EXPECT_EQ(CompareResults({Json("{}")}, one, false, false), "");

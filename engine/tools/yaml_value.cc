@@ -23,9 +23,7 @@ bool AllOf(std::string_view s, bool (*pred)(char)) {
   return true;
 }
 
-bool IsHexDigit(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool IsOctDigit(char c) { return c >= '0' && c <= '7'; }
 
 // Strips leading zeros of an unsigned digit run, keeping at least one digit.
@@ -105,14 +103,13 @@ std::string Where(std::string_view source, const YAML::Mark& mark, std::string_v
 
 class Converter {
  public:
-  Converter(std::string_view source, const YamlLimits& limits)
-      : source_(source), limits_(limits) {}
+  Converter(std::string_view source, const YamlLimits& limits) : source_(source), limits_(limits) {}
 
   Status Convert(const YAML::Node& node, std::string& path, size_t depth, Value* out) {
     if (++nodes_ > limits_.max_nodes) {
-      return Error(node, path, "document expands to more than " +
-                                   std::to_string(limits_.max_nodes) +
-                                   " nodes (anchors/aliases?)");
+      return Error(node, path,
+                   "document expands to more than " + std::to_string(limits_.max_nodes) +
+                       " nodes (anchors/aliases?)");
     }
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
@@ -182,7 +179,8 @@ class Converter {
       bool ok = (want == "int" && out->is_number() && out->is_integral()) ||
                 (want == "float" && out->is_number()) || (want == "bool" && out->is_bool()) ||
                 (want == "null" && out->is_null());
-      if (!ok) return Error(node, path, "scalar \"" + text + "\" is not a valid !!" + std::string(want));
+      if (!ok)
+        return Error(node, path, "scalar \"" + text + "\" is not a valid !!" + std::string(want));
     }
     return Status::OK();
   }

@@ -28,12 +28,14 @@ TEST(ResolvePlainScalar, CoreSchema) {
     const char* text;
     const char* json;
   } cases[] = {
-      {"", "null"},          {"~", "null"},         {"null", "null"},     {"NULL", "null"},
-      {"true", "true"},      {"False", "false"},    {"42", "42"},         {"-7", "-7"},
-      {"+7", "7"},           {"007", "7"},          {"0x1F", "31"},       {"0o17", "15"},
-      {"1.5", "1.5"},        {"-0.25", "-0.25"},    {".5", "0.5"},        {"1.", "1"},
-      {"1e3", "1000"},       {"2.5E-1", "0.25"},    {"yes", "\"yes\""},   {"0x", "\"0x\""},
-      {"1.2.3", "\"1.2.3\""}, {"abc", "\"abc\""},   {"1e", "\"1e\""},     {"-", "\"-\""},
+      {"", "null"},       {"~", "null"},      {"null", "null"},
+      {"NULL", "null"},   {"true", "true"},   {"False", "false"},
+      {"42", "42"},       {"-7", "-7"},       {"+7", "7"},
+      {"007", "7"},       {"0x1F", "31"},     {"0o17", "15"},
+      {"1.5", "1.5"},     {"-0.25", "-0.25"}, {".5", "0.5"},
+      {"1.", "1"},        {"1e3", "1000"},    {"2.5E-1", "0.25"},
+      {"yes", "\"yes\""}, {"0x", "\"0x\""},   {"1.2.3", "\"1.2.3\""},
+      {"abc", "\"abc\""}, {"1e", "\"1e\""},   {"-", "\"-\""},
   };
   for (const Case& c : cases) {
     Value v;
@@ -114,8 +116,8 @@ TEST(ParseYaml, AliasExpansionIsBounded) {
   // Each level doubles the document: 2^30 nodes if expanded naively.
   std::string doc = "a0: &a0 [x, x]\n";
   for (int i = 1; i <= 30; ++i) {
-    doc += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" +
-           std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
+    doc += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) +
+           ", *a" + std::to_string(i - 1) + "]\n";
   }
   YamlLimits limits;
   limits.max_nodes = 100000;

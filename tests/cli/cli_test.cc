@@ -93,8 +93,8 @@ std::string LastLine(const std::string& s) {
 }
 
 TEST(FedraEval, OutputHasOpaShape) {
-  CmdResult r = Fedra({"eval", "-d", kData + "/policy", "-i", kData + "/input.json",
-                 "data.cli.example.allow"});
+  CmdResult r = Fedra(
+      {"eval", "-d", kData + "/policy", "-i", kData + "/input.json", "data.cli.example.allow"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   fedra::Value doc = Json(r.out);
   fedra::Value results = At(doc, "result");
@@ -111,8 +111,8 @@ TEST(FedraEval, OutputHasOpaShape) {
 }
 
 TEST(FedraEval, BindingsOnePerResult) {
-  CmdResult r = Fedra({"eval", "--format", "compact", "-d", kData + "/policy",
-                 "x := data.cli.example.items[_]"});
+  CmdResult r = Fedra(
+      {"eval", "--format", "compact", "-d", kData + "/policy", "x := data.cli.example.items[_]"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "compact is one line";
   fedra::Value results = At(Json(r.out), "result");
@@ -143,14 +143,14 @@ TEST(FedraEval, UndefinedIsEmptyObjectAndFailFlag) {
 
 TEST(FedraEval, PrettyPrintsTheValue) {
   CmdResult r = Fedra({"eval", "--format", "pretty", "-d", kData + "/policy", "-i",
-                 kData + "/input.json", "data.cli.example.greeting"});
+                       kData + "/input.json", "data.cli.example.greeting"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "\"hello, alice\"\n");
 }
 
 TEST(FedraEval, MalformedJsonInputIsAClearError) {
-  CmdResult r = Fedra({"eval", "-d", kData + "/policy", "-i", kData + "/malformed.json",
-                 "data.cli.example.allow"});
+  CmdResult r = Fedra(
+      {"eval", "-d", kData + "/policy", "-i", kData + "/malformed.json", "data.cli.example.allow"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find("malformed.json"), std::string::npos) << r.err;
@@ -243,8 +243,8 @@ TEST(FedraConformance, SummaryLineJsonRecordsAndRatchet) {
   EXPECT_EQ(LastLine(ratchet.out), "2 passed, 1 failed, 0 skipped");
 
   std::ofstream(lists + ".skip") << "# known to fail\ntopic/fails\n";
-  CmdResult skipped = Fedra({"conformance", dir, "--skip", lists + ".skip", "--ratchet",
-                       lists + ".ratchet"});
+  CmdResult skipped =
+      Fedra({"conformance", dir, "--skip", lists + ".skip", "--ratchet", lists + ".ratchet"});
   EXPECT_EQ(LastLine(skipped.out), "2 passed, 0 failed, 1 skipped");
   EXPECT_EQ(skipped.exit_code, 1) << "a skipped ratchet case does not pass";
 
