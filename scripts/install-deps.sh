@@ -9,6 +9,7 @@ packages=(
   libssl-dev
   libyaml-cpp-dev
   libre2-dev
+  libcpprest-dev
   nlohmann-json3-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
