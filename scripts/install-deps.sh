@@ -6,10 +6,10 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libssl-dev
-  libyaml-cpp-dev
-  libre2-dev
-  libcpprest-dev
+  libssl-dev          # OpenSSL 3: crypto builtins, TLS
+  libyaml-cpp-dev     # YAML data, yaml.* builtins, the conformance cases
+  libre2-dev          # regex builtins (linear time)
+  libcpprest-dev      # HTTP(S) client (http.send; later bundles, the Kubernetes API)
   nlohmann-json3-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
