@@ -128,11 +128,21 @@ struct RuleHead {
   Location loc;
 };
 
+// One `# METADATA` comment block (OPA annotations), parsed from its YAML
+// (syntax/annotations.h). Attached to the first package or rule that starts
+// on a later line than the `# METADATA` comment.
+struct Annotation {
+  std::string scope;  // "rule", "document", "package" or "subpackages"
+  Value value;        // object, as rego.metadata.rule() returns it
+  Location loc;       // the `# METADATA` comment
+};
+
 struct Rule {
   bool is_default = false;
   RuleHead head;
   Body body;                // empty body means `true`
   std::vector<Rule> elses;  // `else [= v] { ... }` chain, in order; heads share ref/args
+  std::vector<Annotation> annotations;  // rule or document scope, in source order
   Location loc;
 };
 
@@ -150,6 +160,7 @@ struct Module {
   Term package;       // kRef: data.<path>
   std::vector<Import> imports;
   std::vector<Rule> rules;
+  std::vector<Annotation> annotations;  // package or subpackages scope, in source order
   Location loc;
 };
 

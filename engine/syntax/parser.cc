@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "syntax/annotations.h"
 #include "syntax/parser_impl.h"
 
 namespace fedra::syntax {
@@ -144,7 +145,7 @@ Status Parser::Module(ast::Module* out) {
       FEDRA_RETURN_IF_ERROR(Rule(&out->rules));
     }
   }
-  return Status::OK();
+  return AttachAnnotations(src_, file_, out);
 }
 
 Status Parser::Package(ast::Module* out) {
