@@ -24,6 +24,7 @@ void RegisterAll(Registry& r) {
   RegisterNet(r);
   RegisterMisc(r);
   RegisterGraphql(r);
+  RegisterNetwork(r);
 }
 
 }  // namespace fedra::builtins

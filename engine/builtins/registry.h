@@ -120,6 +120,7 @@ void RegisterCrypto(Registry& r);       // crypto.*
 void RegisterNet(Registry& r);          // net.*
 void RegisterMisc(Registry& r);         // walk, graph.*, uuid.*, rand.intn, opa.runtime, ...
 void RegisterGraphql(Registry& r);      // graphql.*
+void RegisterNetwork(Registry& r);      // http.send, providers.aws.sign_req, uri.*, test.sleep
 
 }  // namespace fedra::builtins
 
