@@ -25,6 +25,7 @@ void RegisterAll(Registry& r) {
   RegisterMisc(r);
   RegisterGraphql(r);
   RegisterNetwork(r);
+  RegisterRego(r);
 }
 
 }  // namespace fedra::builtins

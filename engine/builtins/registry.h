@@ -121,6 +121,7 @@ void RegisterNet(Registry& r);          // net.*
 void RegisterMisc(Registry& r);         // walk, graph.*, uuid.*, rand.intn, opa.runtime, ...
 void RegisterGraphql(Registry& r);      // graphql.*
 void RegisterNetwork(Registry& r);      // http.send, providers.aws.sign_req, uri.*, test.sleep
+void RegisterRego(Registry& r);         // rego.parse_module (rego.metadata.* are compiled away)
 
 }  // namespace fedra::builtins
 
