@@ -74,7 +74,7 @@ void LowerRules(CompileState* state) {
   for (auto& p : state->pending) {
     auto rule = std::make_unique<ir::Rule>();
     rule->node = p.node;
-    Lowerer lowerer(state->module_names[p.module], impl.root.get(), *impl.registry,
+    Lowerer lowerer(state->module_names[p.module], impl.root.get(), impl.data, *impl.registry,
                     &impl.callables, &state->errors);
     lowerer.LowerRule(*p.rule, p.key_steps, rule.get());
     state->all_rules.push_back(rule.get());
@@ -123,7 +123,7 @@ void RunStages(CompileState* state, const std::string& stop_after,
 Status CompileQuery(const PolicySet::Impl& impl, const ast::Body& body, CompiledQuery* out) {
   ModuleNames names;  // queries see no package and no imports
   std::vector<Status> errors;
-  Lowerer lowerer(names, impl.root.get(), *impl.registry, &out->callables, &errors);
+  Lowerer lowerer(names, impl.root.get(), impl.data, *impl.registry, &out->callables, &errors);
   lowerer.LowerQuery(body, &out->body, &out->outputs);
   out->num_slots = lowerer.num_slots();
   if (errors.empty()) CheckQuerySafety(&out->body, out->num_slots, &errors);

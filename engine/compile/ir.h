@@ -76,6 +76,13 @@ struct Term {
   // Comprehensions: slots of enclosing bodies the body reads (must be bound
   // before the comprehension runs).
   std::vector<uint32_t> captures;
+  // kRef into data: where its constant prefix leads (resolved at compile
+  // time; evaluation starts at items[data_skip] from this node and base
+  // document unless `with data...` is in force).
+  bool data_resolved = false;
+  uint32_t data_skip = 0;
+  const RuleNode* data_node = nullptr;
+  Value data_base;
   // kArrayCompr inside a template: the part's value is the body's first
   // result (undefined when there is none), not an array.
   bool first_of = false;

@@ -72,10 +72,36 @@ void FoldConstant(ir::Term* t) {
   t->has_vars = false;
 }
 
-Lowerer::Lowerer(const ModuleNames& names, const ir::RuleNode* root,
+Lowerer::Lowerer(const ModuleNames& names, const ir::RuleNode* root, const Value& data,
                  const builtins::Registry& registry, std::deque<ir::Callable>* callables,
                  std::vector<Status>* errors)
-    : names_(names), root_(root), registry_(registry), callables_(callables), errors_(errors) {}
+    : names_(names),
+      root_(root),
+      data_(data),
+      registry_(registry),
+      callables_(callables),
+      errors_(errors) {}
+
+void Lowerer::ResolveDataPrefix(ir::Term* ref) const {
+  const ir::RuleNode* node = root_;
+  Value base = data_;
+  size_t i = 1;
+  while (i < ref->items.size()) {
+    const ir::Term& step = ref->items[i];
+    if (!step.is_const() || !step.value.is_string()) break;
+    const ir::RuleNode* child = node ? node->Child(step.value.str()) : nullptr;
+    Value child_base = base.is_object() ? base.Get(step.value) : Value();
+    if (child == nullptr && child_base.is_undefined()) break;
+    node = child;
+    base = std::move(child_base);
+    ++i;
+    if (node && node->has_rules()) break;
+  }
+  ref->data_resolved = true;
+  ref->data_node = node;
+  ref->data_base = std::move(base);
+  ref->data_skip = static_cast<uint32_t>(i);
+}
 
 void Lowerer::Error(Location loc, std::string msg, StatusCode code) {
   errors_->emplace_back(code, msg, loc);
@@ -324,6 +350,7 @@ ir::Term Lowerer::LowerRef(const ast::Term& t, Scope* scope) {
     out.items.push_back(std::move(step));
   }
   if (out.items.size() == 1) return std::move(out.items[0]);
+  if (out.items[0].op == ir::TermOp::kData) ResolveDataPrefix(&out);
   return out;
 }
 

@@ -36,7 +36,7 @@ struct ModuleNames {
 
 class Lowerer {
  public:
-  Lowerer(const ModuleNames& names, const ir::RuleNode* root,
+  Lowerer(const ModuleNames& names, const ir::RuleNode* root, const Value& data,
           const builtins::Registry& registry, std::deque<ir::Callable>* callables,
           std::vector<Status>* errors);
 
@@ -81,6 +81,9 @@ class Lowerer {
   ir::Term LowerTerm(const ast::Term& t, Scope* scope);
   ir::Term LowerVar(const ast::Term& t, Scope* scope);
   ir::Term LowerRef(const ast::Term& t, Scope* scope);
+  // Resolves the constant prefix of a data ref to its rule node and base
+  // document, so evaluation starts there (see ir::Term::data_node).
+  void ResolveDataPrefix(ir::Term* ref) const;
   ir::Term LowerCall(const ast::Term& t, Scope* scope, bool* relation, ir::Term* relation_out);
   // Declares the variables of a pattern (`:=` left side, `some` vars) as
   // fresh slots in `scope`, then lowers the pattern.
@@ -100,6 +103,7 @@ class Lowerer {
 
   const ModuleNames& names_;
   const ir::RuleNode* root_;
+  const Value& data_;
   const builtins::Registry& registry_;
   std::deque<ir::Callable>* callables_;
   std::vector<Status>* errors_;

@@ -53,6 +53,10 @@ Flow Evaluator::EvalRef(const ir::Term& t, ValueCont k) {
       return EvalPath(in, t, 1, k);
     }
     case ir::TermOp::kData: {
+      if (t.data_resolved && data_overrides_.empty()) {
+        // cur_path_ only matters to `with data` overrides; none are in force.
+        return EvalData(t.data_node, t.data_base, t, t.data_skip, k);
+      }
       std::vector<Value> saved = std::move(cur_path_);
       cur_path_.clear();
       Flow f = EvalData(ps_.root.get(), ps_.data, t, 1, k);

@@ -18,10 +18,19 @@ Flow Evaluator::Bind(uint32_t slot, const Value& v, Cont k) {
 Flow Evaluator::Unify(const ir::Term& a, const ir::Term& b, Cont k) {
   // Patterns (unbound locals, arrays or objects holding them) on one side
   // take their values from the other side.
-  bool a_ground = IsGround(a);
-  bool b_ground = IsGround(b);
-  if (!a_ground && (a.op == ir::TermOp::kLocal || a.op == ir::TermOp::kArray ||
-                    a.op == ir::TermOp::kObject)) {
+  // Only locals, arrays and objects can be patterns; anything else is
+  // evaluated, so its groundness never needs computing.
+  auto ground = [this](const ir::Term& t) {
+    switch (t.op) {
+      case ir::TermOp::kLocal: return frame_[t.slot].defined();
+      case ir::TermOp::kArray:
+      case ir::TermOp::kObject: return IsGround(t);
+      default: return true;
+    }
+  };
+  bool a_ground = ground(a);
+  bool b_ground = ground(b);
+  if (!a_ground) {
     if (!b_ground && b.op == ir::TermOp::kArray && a.op == ir::TermOp::kArray) {
       // [x, 1] = [2, y]: element-wise.
       if (a.items.size() != b.items.size()) return Flow::kContinue;
@@ -65,8 +74,7 @@ Flow Evaluator::Unify(const ir::Term& a, const ir::Term& b, Cont k) {
     }
     return EvalTerm(b, [&](const Value& v) -> Flow { return UnifyValue(a, v, k); });
   }
-  if (!b_ground && (b.op == ir::TermOp::kLocal || b.op == ir::TermOp::kArray ||
-                    b.op == ir::TermOp::kObject)) {
+  if (!b_ground) {
     return EvalTerm(a, [&](const Value& v) -> Flow { return UnifyValue(b, v, k); });
   }
   // Both sides evaluate (refs with variables enumerate).
