@@ -220,8 +220,20 @@ void AppendQuotedRune(char32_t r, size_t width, char quote, bool ascii_only, std
 
 std::string QuoteWith(std::string_view s, char quote, bool ascii_only) {
   std::string out;
+  out.reserve(s.size() + 2);
   out.push_back(quote);
   for (size_t i = 0; i < s.size();) {
+    // Printable ASCII other than the quote and backslash stands for itself:
+    // copy such runs at once (most policy strings are all of it).
+    size_t run = i;
+    while (run < s.size() && s[run] >= 0x20 && s[run] < 0x7F && s[run] != quote && s[run] != '\\') {
+      ++run;
+    }
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     size_t w;
     char32_t r = text::DecodeRune(s, i, &w);
     if (w == 1 && r == text::kRuneError) {

@@ -181,21 +181,31 @@ Flow Evaluator::EvalCall(const ir::Term& t, ValueCont k) {
   }
   // Arguments that enumerate (refs with unbound variables) go first, so
   // the others can read what they bind (`foo == input.foos[foo]`); bare
-  // variables bound that way go last.
+  // variables bound that way go last. Each argument is classified once.
   uint8_t order_inline[kInline];
-  std::vector<uint8_t> order_heap;
+  uint8_t class_inline[kInline];
+  std::vector<uint8_t> order_heap, class_heap;
   uint8_t* order = order_inline;
+  uint8_t* cls = class_inline;
   if (n > kInline) {
     order_heap.resize(n);
+    class_heap.resize(n);
     order = order_heap.data();
+    cls = class_heap.data();
+  }
+  enum : uint8_t { kEnumerates = 0, kGround = 1, kUnboundLocal = 2 };
+  for (size_t i = 0; i < n; ++i) {
+    const ir::Term& a = t.items[i];
+    if (!a.has_vars) cls[i] = kGround;
+    else if (a.is_local()) cls[i] = frame_[a.slot].defined() ? kGround : kUnboundLocal;
+    else cls[i] = IsGround(a) ? kGround : kEnumerates;
   }
   size_t m = 0;
-  for (size_t i = 0; i < n; ++i)
-    if (!t.items[i].is_local() && !IsGround(t.items[i])) order[m++] = static_cast<uint8_t>(i);
-  for (size_t i = 0; i < n; ++i)
-    if (IsGround(t.items[i])) order[m++] = static_cast<uint8_t>(i);
-  for (size_t i = 0; i < n; ++i)
-    if (t.items[i].is_local() && !IsGround(t.items[i])) order[m++] = static_cast<uint8_t>(i);
+  for (uint8_t c = kEnumerates; c <= kUnboundLocal; ++c) {
+    for (size_t i = 0; i < n; ++i) {
+      if (cls[i] == c) order[m++] = static_cast<uint8_t>(i);
+    }
+  }
   struct Rec {
     Evaluator* ev;
     const ir::Term& t;
