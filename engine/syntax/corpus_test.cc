@@ -1,5 +1,6 @@
 // Parses every module, query and input_term of OPA's conformance cases
-// (/work/shared/conformance/opa/{v1,v0}) with the matching Rego version.
+// (the vendored copy in tests/conformance/opa/{v1,v0}) with the matching Rego
+// version.
 // Cases that expect a rego_parse_error must fail to parse; all others must
 // parse, except syntax the parser rejects as "not supported yet" (counted and
 // printed). The test prints how many parsed.
@@ -26,7 +27,7 @@ namespace fs = std::filesystem;
 
 std::string CorpusRoot() {
   if (const char* env = std::getenv("FEDRA_OPA_CASES")) return env;
-  return "/work/shared/conformance/opa";
+  return std::string(FEDRA_SOURCE_DIR) + "/tests/conformance/opa";
 }
 
 std::string StripLocations(const std::string& dump) {
