@@ -67,6 +67,10 @@ void ResolvePackages(CompileState* state) {
     ModuleNames& names = state->module_names[i];
     names.rule_names = &state->rule_names[Dotted(names.package)];
   }
+  std::vector<const ast::Module*> module_ptrs;
+  for (const auto& m : modules) module_ptrs.push_back(&m);
+  Status s = AnnotationSet::Build(module_ptrs, &state->annotations);
+  if (!s.ok()) state->errors.push_back(std::move(s));
 }
 
 void LowerRules(CompileState* state) {
@@ -76,6 +80,7 @@ void LowerRules(CompileState* state) {
     rule->node = p.node;
     Lowerer lowerer(state->module_names[p.module], impl.root.get(), impl.data, *impl.registry,
                     &impl.callables, &state->errors);
+    lowerer.SetMetadata(&state->annotations, &impl.modules[p.module]);
     lowerer.LowerRule(*p.rule, p.key_steps, rule.get());
     state->all_rules.push_back(rule.get());
     if (p.rule->is_default) {

@@ -4,7 +4,8 @@
 // stage by name (CompileOptions::stop_after).
 //
 // Stages, in order (each line says what it needs from earlier ones):
-//   resolve_packages  package paths, imports, rule names per package
+//   resolve_packages  package paths, imports, rule names per package,
+//                     the annotation index
 //   build_rule_tree   rule nodes under data; kinds, arity, conflicts
 //                     (needs resolve_packages)
 //   lower_rules       AST -> IR with names resolved (needs build_rule_tree:
@@ -40,6 +41,7 @@ struct CompileState {
   };
   std::vector<PendingRule> pending;
   std::vector<ir::Rule*> all_rules;
+  AnnotationSet annotations;  // for rego.metadata.* (resolve_packages)
   std::vector<Status> errors;
 };
 

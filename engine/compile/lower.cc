@@ -541,6 +541,19 @@ ir::Term Lowerer::LowerCall(const ast::Term& t, Scope* scope, bool* relation,
   out.op = ir::TermOp::kCall;
   out.loc = t.loc;
   int nargs = static_cast<int>(t.items.size()) - 1;
+  const std::string name = t.CallName();
+  if (nargs == 0 && (name == "rego.metadata.rule" || name == "rego.metadata.chain")) {
+    // Their value depends only on the enclosing rule: a constant.
+    out.op = ir::TermOp::kConst;
+    if (current_rule_ == nullptr || annotations_ == nullptr || module_ == nullptr) {
+      Error(t.loc, "the " + name + " function must only be called within the scope of a rule",
+            StatusCode::kEvalBuiltinError);
+      return out;
+    }
+    out.value = name == "rego.metadata.rule" ? RuleMetadata(*current_rule_)
+                                             : annotations_->Chain(*module_, *current_rule_);
+    return out;
+  }
   if (nargs > 255) {
     Error(t.loc, "too many arguments in call (at most 255)", StatusCode::kTypeError);
     out.op = ir::TermOp::kConst;
@@ -822,6 +835,7 @@ void Lowerer::LowerRule(const ast::Rule& rule, const std::vector<ast::Term>& key
 
   auto lower_branch = [&](const ast::Rule& r, const std::vector<ast::Term>* keys, ir::Term* value,
                           ir::Body* body) {
+    current_rule_ = &r;
     Scope scope;
     scope.parent = &args_scope;
     scope.depth = 1;
@@ -848,6 +862,7 @@ void Lowerer::LowerRule(const ast::Rule& rule, const std::vector<ast::Term>& key
     lower_branch(el, nullptr, &v, &b);
     out->elses.emplace_back(std::move(v), std::move(b));
   }
+  current_rule_ = nullptr;
   out->num_slots = next_slot_;
 }
 

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compile/annotations.h"
 #include "compile/ir.h"
 #include "syntax/ast.h"
 
@@ -39,6 +40,14 @@ class Lowerer {
   Lowerer(const ModuleNames& names, const ir::RuleNode* root, const Value& data,
           const builtins::Registry& registry, std::deque<ir::Callable>* callables,
           std::vector<Status>* errors);
+
+  // Where rego.metadata.rule()/chain() calls get their values: the module
+  // being lowered and the annotation index. Without it (queries) such calls
+  // are errors, as they are outside any rule.
+  void SetMetadata(const AnnotationSet* annotations, const ast::Module* module) {
+    annotations_ = annotations;
+    module_ = module;
+  }
 
   // Lowers `rule` (and its else chain) into `out`; `out->node` must be set.
   void LowerRule(const ast::Rule& rule, const std::vector<ast::Term>& key_steps, ir::Rule* out);
@@ -110,6 +119,9 @@ class Lowerer {
   uint32_t next_slot_ = 0;
   int import_depth_ = 0;
   std::vector<Capture> captures_;
+  const AnnotationSet* annotations_ = nullptr;
+  const ast::Module* module_ = nullptr;
+  const ast::Rule* current_rule_ = nullptr;  // the branch being lowered
 };
 
 // Folds a term into a constant when every part is constant.
