@@ -181,6 +181,7 @@ struct RuleNode {
   bool nested_multi = false;        // kMulti with key paths: `p[x] contains y`
   std::unique_ptr<RuleIndex> index; // optional
   uint32_t id = 0;                  // dense id for per-query caches
+  Location loc;                     // the first rule defining this node
 
   const RuleNode* Child(std::string_view key) const {
     auto it = children.find(key);

@@ -1,10 +1,10 @@
 // Stage check_recursion: rules may not depend on themselves.
 //
 // Edges run from a rule node to every rule node its bodies, heads or calls
-// refer to statically (refs into data with constant steps, and user function
-// calls). A ref that stops above rule nodes (data.pkg) depends on every rule
+// may refer to: refs into data (a variable step may be any key, as in OPA,
+// so `data[x].allow` reaches every `<pkg>.allow`) and user function calls.
+// A ref that stops above rule nodes (data.pkg, data) depends on every rule
 // below it. Cycles are reported as rego_recursion_error with the path.
-// Dynamic refs (data[x]) are caught at evaluation time instead.
 #include <algorithm>
 #include <set>
 
@@ -38,31 +38,36 @@ void BodyEdges(const ir::Body& b, const ir::RuleNode* root, Edges* out) {
   }
 }
 
+// The rule nodes a data ref may reach: constant steps follow one child,
+// variable steps any child; the first node with rules ends a path, and a
+// ref that ends above rules reaches everything below.
+void MatchRef(const ir::Term& t, size_t i, const ir::RuleNode* n, Edges* out) {
+  if (n->has_rules()) {
+    out->insert(n);
+    return;
+  }
+  if (i == t.items.size()) {
+    AddSubtree(n, out);
+    return;
+  }
+  const ir::Term& s = t.items[i];
+  if (s.is_const()) {
+    if (!s.value.is_string()) return;  // rules live under string keys only
+    if (const ir::RuleNode* c = n->Child(s.value.str())) MatchRef(t, i + 1, c, out);
+    return;
+  }
+  for (const auto& [key, child] : n->children) MatchRef(t, i + 1, child.get(), out);
+}
+
 void TermEdges(const ir::Term& t, const ir::RuleNode* root, Edges* out) {
+  size_t first_item = 0;
+  if (t.op == ir::TermOp::kData) AddSubtree(root, out);  // `data` itself
   if (t.op == ir::TermOp::kRef && !t.items.empty() && t.items[0].op == ir::TermOp::kData) {
-    const ir::RuleNode* n = root;
-    bool stopped = false;
-    for (size_t i = 1; i < t.items.size(); ++i) {
-      const ir::Term& s = t.items[i];
-      if (s.is_const() && !s.value.is_string()) {
-        stopped = true;  // rules are only ever under string keys
-        break;
-      }
-      if (!s.is_const()) {
-        // A dynamic step may reach any rule below; cycles through it are
-        // caught at evaluation time.
-        stopped = true;
-        break;
-      }
-      const ir::RuleNode* c = n->Child(s.value.str());
-      if (!c) { stopped = true; break; }
-      n = c;
-      if (n->has_rules()) { out->insert(n); stopped = true; break; }
-    }
-    if (!stopped) AddSubtree(n, out);
+    MatchRef(t, 1, root, out);
+    first_item = 1;  // the head is this ref's own `data`, matched above
   }
   if (t.op == ir::TermOp::kCall && t.callee && t.callee->node) out->insert(t.callee->node);
-  for (const auto& i : t.items) TermEdges(i, root, out);
+  for (size_t i = first_item; i < t.items.size(); ++i) TermEdges(t.items[i], root, out);
   for (const auto& [k, v] : t.entries) {
     TermEdges(k, root, out);
     TermEdges(v, root, out);

@@ -113,6 +113,7 @@ void BuildRuleTree(CompileState* state) {
       }
       if (!(r.is_default && node->kind != ir::RuleKind::kNone)) node->kind = kind;
       if (kind == ir::RuleKind::kMulti && !key_steps.empty()) node->nested_multi = true;
+      if (!node->loc.known()) node->loc = r.loc;
       if (r.is_default && kind == ir::RuleKind::kFunction) node->kind = kind;
       state->pending.push_back({&r, mi, node, std::move(key_steps)});
     }
@@ -127,9 +128,10 @@ void BuildRuleTree(CompileState* state) {
                          (n->kind == ir::RuleKind::kMulti && n->nested_multi);
     if (n->kind != ir::RuleKind::kNone && !builds_object && !n->children.empty()) {
       const ir::RuleNode* child = n->children.begin()->second.get();
+      while (!child->loc.known() && !child->children.empty()) child = child->children.begin()->second.get();
       state->errors.push_back(Status(StatusCode::kTypeError,
                                      "rule " + n->dotted + " conflicts with rules under " + child->dotted,
-                                     Location{}));
+                                     child->loc.known() ? child->loc : n->loc));
     }
     for (auto& [k, c] : n->children) stack.push_back(c.get());
   }
