@@ -618,55 +618,37 @@ void Lowerer::LowerWith(const ast::With& with, Scope* scope, ir::WithModifier* o
     Error(with.loc, "with keyword target must be a reference to input, data or a function");
     return;
   }
-  if (head == "input") {
+  // Where the target points: input.<path>, data.<path> (after resolving
+  // imports and this package's rule names), or else a builtin.
+  enum class Root { kInput, kData, kNone } root = Root::kNone;
+  if (head == "input" || head == "data") {
+    root = head == "input" ? Root::kInput : Root::kData;
+  } else if (!Lookup(scope, head) &&
+             (names_.imports.count(head) || (names_.rule_names && names_.rule_names->count(head)))) {
+    ast::Term as_ref = tgt.kind == ast::TermKind::kVar ? ast::Term::Ref({tgt}, tgt.loc) : tgt;
+    ir::Term resolved = LowerRef(as_ref, nullptr);
+    if (resolved.op == ir::TermOp::kRef && !resolved.items.empty() &&
+        (resolved.items[0].op == ir::TermOp::kInput || resolved.items[0].op == ir::TermOp::kData)) {
+      root = resolved.items[0].op == ir::TermOp::kInput ? Root::kInput : Root::kData;
+      path.clear();
+      for (size_t i = 1; i < resolved.items.size(); ++i) path.push_back(resolved.items[i].value);
+    }
+  }
+  const ir::RuleNode* node = root == Root::kData ? FindNode(path) : nullptr;
+  if (root == Root::kInput) {
     out->target = ir::WithModifier::Target::kInput;
     out->path = std::move(path);
-  } else if (head == "data") {
-    // data.<path>: a function node is a function replacement.
-    const ir::RuleNode* node = FindNode(path);
-    if (node && node->kind == ir::RuleKind::kFunction) {
-      bool rel;
-      out->target = ir::WithModifier::Target::kFunction;
-      out->function = ResolveFunction(tgt, scope, kReference, &rel);
-    } else {
-      out->target = ir::WithModifier::Target::kData;
-      out->path = std::move(path);
-    }
+  } else if (root == Root::kData && !(node && node->kind == ir::RuleKind::kFunction)) {
+    out->target = ir::WithModifier::Target::kData;
+    out->path = std::move(path);
   } else {
-    // A builtin, or a function of this package, or an import.
-    ir::Term resolved;
-    bool is_global = false;
-    if (!Lookup(scope, head)) {
-      ast::Term as_ref = tgt.kind == ast::TermKind::kVar ? ast::Term::Ref({tgt}, tgt.loc) : tgt;
-      if (names_.imports.count(head) ||
-          (names_.rule_names && names_.rule_names->count(head))) {
-        resolved = LowerRef(as_ref, nullptr);
-        is_global = resolved.op == ir::TermOp::kRef && !resolved.items.empty();
-      }
-    }
-    if (is_global && resolved.items[0].op == ir::TermOp::kInput) {
-      out->target = ir::WithModifier::Target::kInput;
-      for (size_t i = 1; i < resolved.items.size(); ++i) out->path.push_back(resolved.items[i].value);
-    } else if (is_global && resolved.items[0].op == ir::TermOp::kData) {
-      std::vector<Value> p;
-      for (size_t i = 1; i < resolved.items.size(); ++i) p.push_back(resolved.items[i].value);
-      const ir::RuleNode* node = FindNode(p);
-      if (node && node->kind == ir::RuleKind::kFunction) {
-        bool rel;
-        out->target = ir::WithModifier::Target::kFunction;
-        out->function = ResolveFunction(tgt, scope, kReference, &rel);
-      } else {
-        out->target = ir::WithModifier::Target::kData;
-        out->path = std::move(p);
-      }
-    } else {
-      bool rel;
-      out->target = ir::WithModifier::Target::kFunction;
-      out->function = ResolveFunction(tgt, scope, kReference, &rel);
-      if (out->function && out->function->kind != ir::Callable::Kind::kBuiltin &&
-          out->function->kind != ir::Callable::Kind::kFunction) {
-        Error(with.loc, "with keyword cannot replace " + out->function->name);
-      }
+    // A user function (data.<path> naming one) or a builtin.
+    bool rel;
+    out->target = ir::WithModifier::Target::kFunction;
+    out->function = ResolveFunction(tgt, scope, kReference, &rel);
+    if (out->function && out->function->kind != ir::Callable::Kind::kBuiltin &&
+        out->function->kind != ir::Callable::Kind::kFunction) {
+      Error(with.loc, "with keyword cannot replace " + out->function->name);
     }
   }
   // The replacement: a function reference or a value.

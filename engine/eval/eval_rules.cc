@@ -113,6 +113,17 @@ Status Conflict(const ir::RuleNode* node, const char* what) {
 }
 }  // namespace
 
+Status Evaluator::DefaultValue(const ir::RuleNode* node, Value* out) {
+  if (!node->default_rule) return Status::OK();
+  Flow f = EvalRuleBodies(*node->default_rule, nullptr, [&](const ir::Term& value) -> Flow {
+    return EvalTerm(value, [&](const Value& v) -> Flow {
+      *out = v;
+      return Flow::kStop;
+    });
+  });
+  return f == Flow::kError ? error_ : Status::OK();
+}
+
 Status Evaluator::EvalComplete(const ir::RuleNode* node, Value* out) {
   Value result;
   FEDRA_RETURN_IF_ERROR(ForEachCandidate(node, [&](const ir::Rule* r) -> Flow {
@@ -127,15 +138,7 @@ Status Evaluator::EvalComplete(const ir::RuleNode* node, Value* out) {
       });
     });
   }));
-  if (result.is_undefined() && node->default_rule) {
-    Flow f = EvalRuleBodies(*node->default_rule, nullptr, [&](const ir::Term& value) -> Flow {
-      return EvalTerm(value, [&](const Value& v) -> Flow {
-        result = v;
-        return Flow::kStop;
-      });
-    });
-    if (f == Flow::kError) return error_;
-  }
+  if (result.is_undefined()) FEDRA_RETURN_IF_ERROR(DefaultValue(node, &result));
   *out = std::move(result);
   return Status::OK();
 }
@@ -328,15 +331,8 @@ Flow Evaluator::CallFunction(const ir::RuleNode* node, const ir::Term& t, std::s
     });
     if (f == Flow::kError) return f;
   }
-  if (result.is_undefined() && node->default_rule) {
-    Flow f = EvalRuleBodies(*node->default_rule, nullptr, [&](const ir::Term& value) -> Flow {
-      return EvalTerm(value, [&](const Value& v) -> Flow {
-        result = v;
-        return Flow::kStop;
-      });
-    });
-    if (f == Flow::kError) return f;
-  }
+  // A failed default leaves its error in error_.
+  if (result.is_undefined() && !DefaultValue(node, &result).ok()) return Flow::kError;
   if (result.is_undefined()) return Flow::kContinue;
   return k(result);
 }

@@ -144,6 +144,8 @@ class Evaluator {
   // Rules (eval_rules.cc).
   Status NodeValue(const ir::RuleNode* node, Value* out);
   Status EvalComplete(const ir::RuleNode* node, Value* out);
+  // The default rule's value, if the node has one (out untouched otherwise).
+  Status DefaultValue(const ir::RuleNode* node, Value* out);
   Status EvalMulti(const ir::RuleNode* node, Value* out);
   Status EvalObject(const ir::RuleNode* node, Value* out);
   Status MergeChildren(const ir::RuleNode* node, void* tree);  // tree: ObjTree*
