@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/compile_paths.h"
 #include "cli/flags.h"
 #include "fedra/engine.h"
 #include "tools/loader.h"
@@ -92,36 +93,14 @@ int RunEval(const std::vector<std::string>& args) {
   }
   const RegoSyntax syntax = v0 ? RegoSyntax::kV0 : RegoSyntax::kV1;
 
-  tools::LoadedFiles files;
-  if (Status st = tools::LoadPaths(data_paths, {}, &files); !st.ok()) {
-    PrintError(st);
-    return kExitFailure;
-  }
+  std::shared_ptr<const PolicySet> ps;
+  if (!CompilePaths(data_paths, syntax, &ps)) return kExitFailure;
   EvalOptions opts;
   if (!input_path.empty()) {
     if (Status st = tools::ReadDocument(input_path, &opts.input); !st.ok()) {
       PrintError(st);
       return kExitFailure;
     }
-  }
-
-  CompileOptions copts;
-  copts.default_syntax = syntax;
-  Compiler compiler(copts);
-  bool parse_failed = false;
-  for (const auto& [file, source] : files.modules) {
-    if (Status st = compiler.AddModule(file, source, syntax); !st.ok()) {
-      PrintError(st);
-      parse_failed = true;
-    }
-  }
-  if (parse_failed) return kExitFailure;
-  compiler.SetData(files.data);
-  std::shared_ptr<const PolicySet> ps;
-  if (Status st = compiler.Compile(&ps); !st.ok()) {
-    if (compiler.errors().empty()) PrintError(st);
-    for (const Status& e : compiler.errors()) PrintError(e);
-    return kExitFailure;
   }
   PreparedQuery query;
   if (Status st = ps->Prepare(positional[0], &query, syntax); !st.ok()) {

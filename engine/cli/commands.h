@@ -14,6 +14,7 @@ int RunEval(const std::vector<std::string>& args);
 int RunCheck(const std::vector<std::string>& args);
 int RunParse(const std::vector<std::string>& args);
 int RunConformance(const std::vector<std::string>& args);
+int RunBench(const std::vector<std::string>& args);
 
 // Prints "fedra <command>: <message>" and the usage hint to stderr; returns
 // kExitUsage.

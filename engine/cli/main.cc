@@ -18,6 +18,7 @@ constexpr char kUsage[] =
     "  check        compile policies and report every error (file:line:col)\n"
     "  parse        print the syntax tree of a Rego file\n"
     "  conformance  run OPA's YAML conformance cases\n"
+    "  bench        time a query evaluated many times in process\n"
     "  version      print the version\n"
     "\n"
     "Run `fedra <command> --help` for a command's flags.\n"
@@ -51,6 +52,7 @@ int Dispatch(std::string_view cmd, const std::vector<std::string>& args) {
   if (cmd == "check") return RunCheck(args);
   if (cmd == "parse") return RunParse(args);
   if (cmd == "conformance") return RunConformance(args);
+  if (cmd == "bench") return RunBench(args);
   if (cmd == "version" || cmd == "--version") {
     std::printf("fedra %s\n", kVersion);
     return kExitOk;

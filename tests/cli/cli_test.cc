@@ -207,13 +207,38 @@ TEST(FedraParse, DumpsTheModule) {
 }
 
 TEST(FedraHelp, EveryCommandHasHelp) {
-  for (const char* cmd : {"eval", "check", "parse", "conformance"}) {
+  for (const char* cmd : {"eval", "check", "parse", "conformance", "bench"}) {
     CmdResult r = Fedra({cmd, "--help"});
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.out.find(std::string("usage: fedra ") + cmd), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("exit codes"), std::string::npos) << r.out;
   }
   EXPECT_EQ(Fedra({"--help"}).exit_code, 0);
+}
+
+TEST(FedraBench, JsonReportHasTheStatistics) {
+  CmdResult r = Fedra({"bench", "-f", "json", "--count", "200", "--warmup", "5", "-d",
+                       kData + "/policy", "-i", kData + "/input.json", "data.cli.example.allow"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  fedra::Value doc = Json(r.out);
+  EXPECT_EQ(At(doc, "count"), fedra::Value::Int(200));
+  EXPECT_EQ(At(doc, "results"), fedra::Value::Int(1));  // allow is defined: one result
+  for (const char* key : {"median_ns", "p90_ns", "p99_ns", "min_ns", "max_ns", "allocs_per_eval"}) {
+    ASSERT_TRUE(At(doc, key).is_number()) << key << " in " << r.out;
+  }
+  // Order statistics are ordered.
+  EXPECT_LE(fedra::Compare(At(doc, "min_ns"), At(doc, "median_ns")), 0);
+  EXPECT_LE(fedra::Compare(At(doc, "median_ns"), At(doc, "p99_ns")), 0);
+  EXPECT_LE(fedra::Compare(At(doc, "p99_ns"), At(doc, "max_ns")), 0);
+  EXPECT_GT(fedra::Compare(At(doc, "allocs_per_eval"), fedra::Value::Int(0)), 0);
+}
+
+TEST(FedraBench, BadCountAndBadInputAreErrors) {
+  EXPECT_EQ(Fedra({"bench", "--count", "0", "x"}).exit_code, 2);
+  CmdResult r = Fedra({"bench", "-d", kData + "/policy", "-i", kData + "/malformed.json",
+                       "data.cli.example.allow"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("malformed.json"), std::string::npos) << r.err;
 }
 
 TEST(FedraConformance, SummaryLineJsonRecordsAndRatchet) {

@@ -195,6 +195,9 @@ class Value {
   } u_;
 };
 
+// OPA's total order (declared here too so that fedra::Compare names it).
+int Compare(const Value& a, const Value& b);
+
 struct ValueHash {
   size_t operator()(const Value& v) const { return v.Hash(); }
 };
