@@ -49,16 +49,54 @@ Flow Evaluator::EvalTerm(const ir::Term& t, ValueCont k) {
       return EvalRef(t, k);
     case ir::TermOp::kArray:
     case ir::TermOp::kSet: {
-      std::vector<Value> vals;
-      vals.reserve(t.items.size());
-      return EvalItems(t.items, 0, &vals, [&]() -> Flow {
-        return k(t.op == ir::TermOp::kArray ? Value::Array(vals) : Value::Set(vals));
+      // Elements go to a stack buffer for small literals, then move into
+      // the collection's node: one allocation per collection.
+      constexpr size_t kInline = 8;
+      const size_t n = t.items.size();
+      Value inline_vals[kInline];
+      std::vector<Value> heap_vals;
+      Value* vals = inline_vals;
+      if (n > kInline) {
+        heap_vals.resize(n);
+        vals = heap_vals.data();
+      }
+      return EvalInto(t.items, 0, vals, [&]() -> Flow {
+        // EvalInto's later backtracking rewrites vals, so build from copies.
+        Value copies[kInline];
+        std::vector<Value> heap_copies;
+        Value* c = copies;
+        if (n > kInline) {
+          heap_copies.assign(vals, vals + n);
+          c = heap_copies.data();
+        } else {
+          for (size_t i = 0; i < n; ++i) copies[i] = vals[i];
+        }
+        std::span<Value> items(c, n);
+        return k(t.op == ir::TermOp::kArray ? Value::ArrayFrom(items) : Value::SetFrom(items));
       });
     }
     case ir::TermOp::kObject: {
-      std::vector<ObjectEntry> vals;
-      vals.reserve(t.entries.size());
-      return EvalEntries(t, 0, &vals, [&]() -> Flow { return k(Value::Object(vals)); });
+      constexpr size_t kInline = 8;
+      const size_t n = t.entries.size();
+      ObjectEntry inline_vals[kInline];
+      std::vector<ObjectEntry> heap_vals;
+      ObjectEntry* vals = inline_vals;
+      if (n > kInline) {
+        heap_vals.resize(n);
+        vals = heap_vals.data();
+      }
+      return EvalEntries(t, 0, vals, [&]() -> Flow {
+        ObjectEntry copies[kInline];
+        std::vector<ObjectEntry> heap_copies;
+        ObjectEntry* c = copies;
+        if (n > kInline) {
+          heap_copies.assign(vals, vals + n);
+          c = heap_copies.data();
+        } else {
+          for (size_t i = 0; i < n; ++i) copies[i] = vals[i];
+        }
+        return k(Value::ObjectFrom(std::span<ObjectEntry>(c, n)));
+      });
     }
     case ir::TermOp::kArrayCompr:
     case ir::TermOp::kSetCompr:
@@ -72,25 +110,26 @@ Flow Evaluator::EvalTerm(const ir::Term& t, ValueCont k) {
   return Flow::kContinue;
 }
 
-Flow Evaluator::EvalItems(const std::vector<ir::Term>& items, size_t i, std::vector<Value>* vals,
-                          Cont k) {
+Flow Evaluator::EvalInto(const std::vector<ir::Term>& items, size_t i, Value* vals, Cont k) {
   if (i == items.size()) return k();
-  return EvalTerm(items[i], [&](const Value& v) -> Flow {
-    vals->push_back(v);
-    Flow f = EvalItems(items, i + 1, vals, k);
-    vals->pop_back();
-    return f;
+  const ir::Term& item = items[i];
+  if (item.op == ir::TermOp::kConst) {
+    vals[i] = item.value;
+    return EvalInto(items, i + 1, vals, k);
+  }
+  return EvalTerm(item, [&](const Value& v) -> Flow {
+    vals[i] = v;
+    return EvalInto(items, i + 1, vals, k);
   });
 }
 
-Flow Evaluator::EvalEntries(const ir::Term& t, size_t i, std::vector<ObjectEntry>* vals, Cont k) {
+Flow Evaluator::EvalEntries(const ir::Term& t, size_t i, ObjectEntry* vals, Cont k) {
   if (i == t.entries.size()) return k();
   return EvalTerm(t.entries[i].first, [&](const Value& key) -> Flow {
     return EvalTerm(t.entries[i].second, [&](const Value& val) -> Flow {
-      vals->emplace_back(key, val);
-      Flow f = EvalEntries(t, i + 1, vals, k);
-      vals->pop_back();
-      return f;
+      vals[i].first = key;
+      vals[i].second = val;
+      return EvalEntries(t, i + 1, vals, k);
     });
   });
 }

@@ -109,8 +109,10 @@ class Evaluator {
 
   // Terms (eval_term.cc).
   Flow EvalTerm(const ir::Term& t, ValueCont k);
-  Flow EvalItems(const std::vector<ir::Term>& items, size_t i, std::vector<Value>* vals, Cont k);
-  Flow EvalEntries(const ir::Term& t, size_t i, std::vector<ObjectEntry>* vals, Cont k);
+  // Evaluates items[i..] (or t.entries[i..]) into vals[i..], then runs k
+  // once per combination of their values.
+  Flow EvalInto(const std::vector<ir::Term>& items, size_t i, Value* vals, Cont k);
+  Flow EvalEntries(const ir::Term& t, size_t i, ObjectEntry* vals, Cont k);
   Flow EvalComprehension(const ir::Term& t, ValueCont k);
   Flow EvalTemplate(const ir::Term& t, ValueCont k);
   Flow EvalCall(const ir::Term& t, ValueCont k);

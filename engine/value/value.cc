@@ -180,6 +180,7 @@ Value MakeArray(Value* items, size_t n) {
 }
 
 Value Value::Array(std::vector<Value> items) { return MakeArray(items.data(), items.size()); }
+Value Value::ArrayFrom(std::span<Value> items) { return MakeArray(items.data(), items.size()); }
 
 namespace {
 
@@ -251,6 +252,10 @@ Value MakeObject(Value* kv, size_t pairs) {
 }
 
 Value Value::Object(std::vector<ObjectEntry> entries) {
+  return ObjectFrom(std::span<ObjectEntry>(entries));
+}
+
+Value Value::ObjectFrom(std::span<ObjectEntry> entries) {
   if (entries.empty()) return EmptyObject();
   ObjectNode* node = AllocObject(entries.size());
   ObjectEntry* dst = node->begin();
@@ -258,7 +263,9 @@ Value Value::Object(std::vector<ObjectEntry> entries) {
   return FinishObject(node);
 }
 
-Value Value::Set(std::vector<Value> items) {
+Value Value::Set(std::vector<Value> items) { return SetFrom(std::span<Value>(items)); }
+
+Value Value::SetFrom(std::span<Value> items) {
   if (items.empty()) return EmptySet();
   size_t n = items.size();
   ItemsNode* node = AllocItems(kSetNode, n);

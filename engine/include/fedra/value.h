@@ -108,6 +108,11 @@ class Value {
   static Value Object(std::vector<ObjectEntry> entries);
   // Sorts and removes duplicates.
   static Value Set(std::vector<Value> items);
+  // The same, built from elements the caller gives up (moved from), so a
+  // caller with its own buffer needs no std::vector.
+  static Value ArrayFrom(std::span<Value> items);
+  static Value ObjectFrom(std::span<ObjectEntry> entries);
+  static Value SetFrom(std::span<Value> items);
   static Value EmptyArray();
   static Value EmptyObject();
   static Value EmptySet();
