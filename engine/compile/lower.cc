@@ -282,6 +282,7 @@ bool Lowerer::ResolveGlobal(const std::string& name, Location loc, Scope* scope,
     s.value = Value::String(name);
     s.loc = loc;
     out->items.push_back(std::move(s));
+    ResolveDataPrefix(out);
     return true;
   }
   return false;
