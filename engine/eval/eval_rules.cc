@@ -132,7 +132,8 @@ Status Evaluator::EvalComplete(const ir::RuleNode* node, Value* out) {
         if (result.is_undefined()) {
           result = v;
         } else if (result != v) {
-          return Fail(Conflict(node, "complete rules must not produce multiple outputs"));
+          // Reported at the rule whose value disagreed, as OPA does.
+          return Fail(Status::ConflictError("complete rules must not produce multiple outputs", r->loc));
         }
         return Flow::kContinue;
       });
