@@ -814,7 +814,25 @@ void Lowerer::LowerRule(const ast::Rule& rule, const std::vector<ast::Term>& key
       if (!v->is_wildcard() && !args_scope.names.count(v->name)) Declare(&args_scope, v->name);
     }
   }
-  for (const auto& a : rule.head.args) out->args.push_back(LowerTerm(a, &args_scope));
+  // A parameter that is not a pattern (a template string, a call) is
+  // matched by an equality in the body instead, where the body's own
+  // bindings are visible: f($"{x}") if x = "a" matches f("a").
+  std::vector<const ast::Term*> body_matched(rule.head.args.size(), nullptr);
+  for (size_t i = 0; i < rule.head.args.size(); ++i) {
+    const ast::Term& a = rule.head.args[i];
+    if (a.kind == ast::TermKind::kTemplate || a.kind == ast::TermKind::kCall) {
+      body_matched[i] = &a;
+      ir::Term param;
+      param.op = ir::TermOp::kLocal;
+      param.var_name = "$arg" + std::to_string(i);
+      param.slot = Declare(&args_scope, param.var_name);
+      param.has_vars = true;
+      param.loc = a.loc;
+      out->args.push_back(std::move(param));
+    } else {
+      out->args.push_back(LowerTerm(a, &args_scope));
+    }
+  }
 
   auto lower_branch = [&](const ast::Rule& r, const std::vector<ast::Term>* keys, ir::Term* value,
                           ir::Body* body) {
@@ -823,9 +841,21 @@ void Lowerer::LowerRule(const ast::Rule& rule, const std::vector<ast::Term>& key
     scope.parent = &args_scope;
     scope.depth = 1;
     Prescan(r.body, &scope);
+    for (const ast::Term* a : body_matched) {
+      if (a) PrescanTerm(*a, &scope, {});
+    }
     // Head terms are lowered after the body, so that they see the body's
     // declarations (`p := x if { x := 1 }`).
     LowerBody(r.body, &scope, body);
+    for (size_t i = 0; i < body_matched.size(); ++i) {
+      if (!body_matched[i]) continue;
+      ir::Expr e;
+      e.op = ir::ExprOp::kUnify;
+      e.loc = body_matched[i]->loc;
+      e.a = out->args[i];
+      e.b = LowerTerm(*body_matched[i], &scope);
+      body->exprs.push_back(std::move(e));
+    }
     if (keys) {
       for (const auto& k : *keys) out->key_path.push_back(LowerTerm(k, &scope));
     }
