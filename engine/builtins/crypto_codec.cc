@@ -10,6 +10,7 @@
 #include "builtins/crypto_internal.h"
 #include "value/json.h"
 #include "value/number.h"
+#include "value/utf8.h"
 
 namespace fedra::builtins::crypto {
 namespace {
@@ -342,23 +343,6 @@ uint32_t Read4Hex(std::string_view s, size_t i) {
   return v;
 }
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else {
-    out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  }
-}
 
 // Decodes one UTF-8 sequence at s[i]; returns its length, or 0 when invalid.
 size_t DecodeRune(std::string_view s, size_t i, uint32_t* cp) {

@@ -2,6 +2,7 @@
 
 #include <locale.h>
 #include <wctype.h>
+#include "value/utf8.h"
 
 namespace fedra::builtins::text {
 
@@ -80,24 +81,7 @@ char32_t DecodeLastRune(std::string_view s, size_t end, size_t* width) {
   return r;
 }
 
-void AppendRune(char32_t r, std::string* out) {
-  if (r > kMaxRune || (r >= 0xD800 && r <= 0xDFFF)) r = kRuneError;
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
-}
+void AppendRune(char32_t r, std::string* out) { AppendUtf8(r, out); }
 
 size_t RuneCount(std::string_view s) {
   size_t n = 0;

@@ -1,7 +1,9 @@
 // Terms: literals, comprehensions, template strings and calls.
+#include <algorithm>
 #include <map>
 
 #include "eval/evaluator.h"
+#include "eval/inline_buffer.h"
 
 namespace fedra::eval {
 
@@ -49,53 +51,25 @@ Flow Evaluator::EvalTerm(const ir::Term& t, ValueCont k) {
       return EvalRef(t, k);
     case ir::TermOp::kArray:
     case ir::TermOp::kSet: {
-      // Elements go to a stack buffer for small literals, then move into
-      // the collection's node: one allocation per collection.
-      constexpr size_t kInline = 8;
+      // Elements go to a stack buffer for small literals, then (copied, as
+      // backtracking rewrites the buffer) into the collection's node: one
+      // allocation per collection.
       const size_t n = t.items.size();
-      Value inline_vals[kInline];
-      std::vector<Value> heap_vals;
-      Value* vals = inline_vals;
-      if (n > kInline) {
-        heap_vals.resize(n);
-        vals = heap_vals.data();
-      }
-      return EvalInto(t.items, 0, vals, [&]() -> Flow {
-        // EvalInto's later backtracking rewrites vals, so build from copies.
-        Value copies[kInline];
-        std::vector<Value> heap_copies;
-        Value* c = copies;
-        if (n > kInline) {
-          heap_copies.assign(vals, vals + n);
-          c = heap_copies.data();
-        } else {
-          for (size_t i = 0; i < n; ++i) copies[i] = vals[i];
-        }
-        std::span<Value> items(c, n);
+      InlineBuffer<Value, 8> vals(n);
+      return EvalInto(t.items, 0, vals.data(), [&]() -> Flow {
+        InlineBuffer<Value, 8> copies(n);
+        std::copy(vals.data(), vals.data() + n, copies.data());
+        std::span<Value> items(copies.data(), n);
         return k(t.op == ir::TermOp::kArray ? Value::ArrayFrom(items) : Value::SetFrom(items));
       });
     }
     case ir::TermOp::kObject: {
-      constexpr size_t kInline = 8;
       const size_t n = t.entries.size();
-      ObjectEntry inline_vals[kInline];
-      std::vector<ObjectEntry> heap_vals;
-      ObjectEntry* vals = inline_vals;
-      if (n > kInline) {
-        heap_vals.resize(n);
-        vals = heap_vals.data();
-      }
-      return EvalEntries(t, 0, vals, [&]() -> Flow {
-        ObjectEntry copies[kInline];
-        std::vector<ObjectEntry> heap_copies;
-        ObjectEntry* c = copies;
-        if (n > kInline) {
-          heap_copies.assign(vals, vals + n);
-          c = heap_copies.data();
-        } else {
-          for (size_t i = 0; i < n; ++i) copies[i] = vals[i];
-        }
-        return k(Value::ObjectFrom(std::span<ObjectEntry>(c, n)));
+      InlineBuffer<ObjectEntry, 8> vals(n);
+      return EvalEntries(t, 0, vals.data(), [&]() -> Flow {
+        InlineBuffer<ObjectEntry, 8> copies(n);
+        std::copy(vals.data(), vals.data() + n, copies.data());
+        return k(Value::ObjectFrom(std::span<ObjectEntry>(copies.data(), n)));
       });
     }
     case ir::TermOp::kArrayCompr:
@@ -209,29 +183,15 @@ Flow Evaluator::EvalCall(const ir::Term& t, ValueCont k) {
   const ir::Callable* c = t.callee;
   if (c->kind == ir::Callable::Kind::kPrint) return CallPrint(t, k);
   // Arguments live on the stack for the common arities: no allocation.
-  constexpr size_t kInline = 6;
   const size_t n = t.items.size();
-  Value inline_args[kInline];
-  std::vector<Value> heap_args;
-  Value* argv = inline_args;
-  if (n > kInline) {
-    heap_args.resize(n);
-    argv = heap_args.data();
-  }
+  InlineBuffer<Value, 6> argv_buf(n);
+  Value* argv = argv_buf.data();
   // Arguments that enumerate (refs with unbound variables) go first, so
   // the others can read what they bind (`foo == input.foos[foo]`); bare
   // variables bound that way go last. Each argument is classified once.
-  uint8_t order_inline[kInline];
-  uint8_t class_inline[kInline];
-  std::vector<uint8_t> order_heap, class_heap;
-  uint8_t* order = order_inline;
-  uint8_t* cls = class_inline;
-  if (n > kInline) {
-    order_heap.resize(n);
-    class_heap.resize(n);
-    order = order_heap.data();
-    cls = class_heap.data();
-  }
+  InlineBuffer<uint8_t, 6> order_buf(n), class_buf(n);
+  uint8_t* order = order_buf.data();
+  uint8_t* cls = class_buf.data();
   enum : uint8_t { kEnumerates = 0, kGround = 1, kUnboundLocal = 2 };
   for (size_t i = 0; i < n; ++i) {
     const ir::Term& a = t.items[i];

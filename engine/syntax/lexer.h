@@ -30,6 +30,7 @@
 #include <string_view>
 
 #include "fedra/status.h"
+#include "value/utf8.h"
 
 namespace fedra::syntax {
 
@@ -135,8 +136,6 @@ class Lexer {
   uint32_t col_ = 1;
 };
 
-// Appends the UTF-8 encoding of code point `cp` to *out.
-void AppendUtf8(uint32_t cp, std::string* out);
 
 }  // namespace fedra::syntax
 
