@@ -88,6 +88,9 @@ class Parser {
   Status SetOrObject(ast::Term* out);
   Status ObjectRest(ast::Term key, bool potential_compr, Location loc, Location open,
                     ast::Term* out);
+  // After a comprehension's head(s), at `|`: the body up to `close`.
+  Status ComprehensionRest(ast::TermKind kind, std::vector<ast::Term> heads, Tok close,
+                           Location loc, Location open, ast::Term* out);
   Status Call(ast::Term op, ast::Term* out);
   Status Template(ast::Term* out);
 

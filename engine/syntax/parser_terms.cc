@@ -379,15 +379,7 @@ Status Parser::Array(ast::Term* out) {
   ast::Term head;
   FEDRA_RETURN_IF_ERROR(Term(&head));
   if (Is(Tok::kOr) && potential_compr) {
-    FEDRA_RETURN_IF_ERROR(Advance());
-    ast::Term compr;
-    compr.kind = TermKind::kArrayCompr;
-    compr.loc = loc;
-    compr.items.push_back(std::move(head));
-    FEDRA_RETURN_IF_ERROR(BodyUntil(Tok::kRBrack, &compr.body, nullptr, loc));
-    if (!Is(Tok::kRBrack)) return Unclosed(Tok::kRBrack, Tok::kLBrack, loc);
-    *out = std::move(compr);
-    return Advance();
+    return ComprehensionRest(TermKind::kArrayCompr, {std::move(head)}, Tok::kRBrack, loc, loc, out);
   }
   if (!Is(Tok::kRBrack) && !Is(Tok::kComma)) {
     FEDRA_RETURN_IF_ERROR(ContinueBinary(1, &head));
@@ -425,15 +417,7 @@ Status Parser::SetOrObject(ast::Term* out) {
   ast::Term head;
   FEDRA_RETURN_IF_ERROR(Term(&head));
   if (Is(Tok::kOr) && potential_compr) {
-    FEDRA_RETURN_IF_ERROR(Advance());
-    ast::Term compr;
-    compr.kind = TermKind::kSetCompr;
-    compr.loc = loc;
-    compr.items.push_back(std::move(head));
-    FEDRA_RETURN_IF_ERROR(BodyUntil(Tok::kRBrace, &compr.body, nullptr, loc));
-    if (!Is(Tok::kRBrace)) return Unclosed(Tok::kRBrace, Tok::kLBrace, loc);
-    *out = std::move(compr);
-    return Advance();
+    return ComprehensionRest(TermKind::kSetCompr, {std::move(head)}, Tok::kRBrace, loc, loc, out);
   }
   if (!Is(Tok::kRBrace) && !Is(Tok::kComma) && !Is(Tok::kColon)) {
     FEDRA_RETURN_IF_ERROR(ContinueBinary(1, &head));
@@ -456,6 +440,19 @@ Status Parser::SetOrObject(ast::Term* out) {
   return Advance();
 }
 
+Status Parser::ComprehensionRest(TermKind kind, std::vector<ast::Term> heads, Tok close,
+                                 Location loc, Location open, ast::Term* out) {
+  FEDRA_RETURN_IF_ERROR(Advance());  // '|'
+  ast::Term compr;
+  compr.kind = kind;
+  compr.loc = loc;
+  compr.items = std::move(heads);
+  FEDRA_RETURN_IF_ERROR(BodyUntil(close, &compr.body, nullptr, loc));
+  if (!Is(close)) return Unclosed(close, close == Tok::kRBrack ? Tok::kLBrack : Tok::kLBrace, open);
+  *out = std::move(compr);
+  return Advance();
+}
+
 Status Parser::ObjectRest(ast::Term key, bool potential_compr, Location loc, Location open,
                           ast::Term* out) {
   DepthScope scope(this);
@@ -464,16 +461,10 @@ Status Parser::ObjectRest(ast::Term key, bool potential_compr, Location loc, Loc
   ast::Term value;
   FEDRA_RETURN_IF_ERROR(Term(&value));
   if (Is(Tok::kOr) && potential_compr) {
-    FEDRA_RETURN_IF_ERROR(Advance());
-    ast::Term compr;
-    compr.kind = TermKind::kObjectCompr;
-    compr.loc = loc;
-    compr.items.push_back(std::move(key));
-    compr.items.push_back(std::move(value));
-    FEDRA_RETURN_IF_ERROR(BodyUntil(Tok::kRBrace, &compr.body, nullptr, loc));
-    if (!Is(Tok::kRBrace)) return Unclosed(Tok::kRBrace, Tok::kLBrace, open);
-    *out = std::move(compr);
-    return Advance();
+    std::vector<ast::Term> heads;
+    heads.push_back(std::move(key));
+    heads.push_back(std::move(value));
+    return ComprehensionRest(TermKind::kObjectCompr, std::move(heads), Tok::kRBrace, loc, open, out);
   }
   if (!Is(Tok::kRBrace) && !Is(Tok::kComma)) {
     FEDRA_RETURN_IF_ERROR(ContinueBinary(1, &value));
