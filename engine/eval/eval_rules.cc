@@ -146,17 +146,13 @@ Status Evaluator::EvalComplete(const ir::RuleNode* node, Value* out) {
 
 namespace {
 
-// A tree of object entries built from rules' key paths. Values that are
-// objects merge with subtrees (p[q].r := 1 beside p.a.r := 0); equal leaves
-// are fine; anything else conflicts.
+// A tree of object entries built from rules' key paths. An object value
+// merges into path nodes (p[q].r := 1 beside p.a.r := 0); equal leaves and
+// set leaves (unioned) are fine; writing into or through a value another
+// rule produced conflicts, as in OPA.
 struct ObjTree {
   Value leaf;
   std::map<Value, ObjTree, ValueLess> children;
-
-  void Explode() {
-    for (const auto& [k, x] : leaf.object()) children[k].leaf = x;
-    leaf = Value();
-  }
 
   bool Merge(const Value& v) {
     if (children.empty() && leaf.is_undefined()) {
@@ -171,8 +167,9 @@ struct ObjTree {
         leaf = Value::Set(std::move(u));
         return true;
       }
-      if (!leaf.is_object() || !v.is_object()) return false;
-      Explode();
+      // A value a rule produced is never merged into: another rule writing
+      // below it conflicts, as in OPA.
+      return false;
     }
     if (!v.is_object()) return false;
     for (const auto& [k, x] : v.object()) {
@@ -185,10 +182,7 @@ struct ObjTree {
     if (i == keys.size()) return Merge(v);
     ObjTree& c = children[keys[i]];
     if (i + 1 == keys.size()) return c.Merge(v);
-    if (c.leaf.defined()) {
-      if (!c.leaf.is_object()) return false;
-      c.Explode();
-    }
+    if (c.leaf.defined()) return false;  // a path through another rule's value
     return c.Insert(keys, i + 1, v);
   }
 
