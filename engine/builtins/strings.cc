@@ -233,7 +233,8 @@ Status Substring(Context&, Args args, Value* out) {
   return Status::OK();
 }
 
-Status Lower(Context&, Args args, Value* out) {
+// The string with every rune mapped by `f` (lower, upper).
+Status MapRunes(Args args, char32_t (*f)(char32_t), Value* out) {
   FEDRA_RETURN_IF_ERROR(ExpectString(args, 0));
   std::string_view s = Str(args, 0);
   std::string res;
@@ -241,27 +242,15 @@ Status Lower(Context&, Args args, Value* out) {
   for (size_t i = 0; i < s.size();) {
     size_t w;
     char32_t r = text::DecodeRune(s, i, &w);
-    text::AppendRune(text::ToLower(r), &res);
+    text::AppendRune(f(r), &res);
     i += w;
   }
   *out = Value::String(std::move(res));
   return Status::OK();
 }
 
-Status Upper(Context&, Args args, Value* out) {
-  FEDRA_RETURN_IF_ERROR(ExpectString(args, 0));
-  std::string_view s = Str(args, 0);
-  std::string res;
-  res.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    size_t w;
-    char32_t r = text::DecodeRune(s, i, &w);
-    text::AppendRune(text::ToUpper(r), &res);
-    i += w;
-  }
-  *out = Value::String(std::move(res));
-  return Status::OK();
-}
+Status Lower(Context&, Args args, Value* out) { return MapRunes(args, text::ToLower, out); }
+Status Upper(Context&, Args args, Value* out) { return MapRunes(args, text::ToUpper, out); }
 
 Status SplitFn(Context&, Args args, Value* out) {
   FEDRA_RETURN_IF_ERROR(TwoStrings(args));

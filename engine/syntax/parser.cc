@@ -157,23 +157,28 @@ Status Parser::Package(ast::Module* out) {
   items.push_back(ast::Term::Var("data", loc));
   items.push_back(ast::Term::String(tok_.text, loc));
   FEDRA_RETURN_IF_ERROR(Advance());
+  FEDRA_RETURN_IF_ERROR(PathTail("expected string in package path", &items));
+  out->package = ast::Term::Ref(std::move(items), loc);
+  return Status::OK();
+}
+
+Status Parser::PathTail(const char* bracket_error, std::vector<ast::Term>* items) {
   while (!tok_.ws_before && (Is(Tok::kDot) || Is(Tok::kLBrack))) {
     if (Is(Tok::kDot)) {
       FEDRA_RETURN_IF_ERROR(Advance());
       if (!Is(Tok::kIdent) || tok_.ws_before) return Unexpected("expected ident");
-      items.push_back(ast::Term::String(tok_.text, Loc()));
+      items->push_back(ast::Term::String(tok_.text, Loc()));
       FEDRA_RETURN_IF_ERROR(Advance());
     } else {
       Location open = Loc();
       FEDRA_RETURN_IF_ERROR(Advance());
-      if (!Is(Tok::kString)) return Unexpected("expected string in package path");
-      items.push_back(ast::Term::String(tok_.value, Loc()));
+      if (!Is(Tok::kString)) return Unexpected(bracket_error);
+      items->push_back(ast::Term::String(tok_.value, Loc()));
       FEDRA_RETURN_IF_ERROR(Advance());
       if (!Is(Tok::kRBrack)) return Unclosed(Tok::kRBrack, Tok::kLBrack, open);
       FEDRA_RETURN_IF_ERROR(Advance());
     }
   }
-  out->package = ast::Term::Ref(std::move(items), loc);
   return Status::OK();
 }
 
@@ -186,22 +191,7 @@ Status Parser::Import(ast::Module* out) {
   std::vector<ast::Term> items;
   items.push_back(ast::Term::Var(std::string(tok_.text), path_loc));
   FEDRA_RETURN_IF_ERROR(Advance());
-  while (!tok_.ws_before && (Is(Tok::kDot) || Is(Tok::kLBrack))) {
-    if (Is(Tok::kDot)) {
-      FEDRA_RETURN_IF_ERROR(Advance());
-      if (!Is(Tok::kIdent) || tok_.ws_before) return Unexpected("expected ident");
-      items.push_back(ast::Term::String(tok_.text, Loc()));
-      FEDRA_RETURN_IF_ERROR(Advance());
-    } else {
-      Location open = Loc();
-      FEDRA_RETURN_IF_ERROR(Advance());
-      if (!Is(Tok::kString)) return Unexpected("expecting string in import path");
-      items.push_back(ast::Term::String(tok_.value, Loc()));
-      FEDRA_RETURN_IF_ERROR(Advance());
-      if (!Is(Tok::kRBrack)) return Unclosed(Tok::kRBrack, Tok::kLBrack, open);
-      FEDRA_RETURN_IF_ERROR(Advance());
-    }
-  }
+  FEDRA_RETURN_IF_ERROR(PathTail("expecting string in import path", &items));
   const std::string root = items[0].name;
   if (!IsOneOf(root, {"data", "input", "future", "rego"})) {
     return Error("unexpected import path, must begin with one of: {data, future, input, rego}, got: " +

@@ -88,6 +88,9 @@ class Parser {
   Status SetOrObject(ast::Term* out);
   Status ObjectRest(ast::Term key, bool potential_compr, Location loc, Location open,
                     ast::Term* out);
+  // `.name` and `["name"]` steps of a package or import path, appended to
+  // *items; `bracket_error` says what a bracket must hold.
+  Status PathTail(const char* bracket_error, std::vector<ast::Term>* items);
   // After a comprehension's head(s), at `|`: the body up to `close`.
   Status ComprehensionRest(ast::TermKind kind, std::vector<ast::Term> heads, Tok close,
                            Location loc, Location open, ast::Term* out);
