@@ -15,6 +15,7 @@ int RunCheck(const std::vector<std::string>& args);
 int RunParse(const std::vector<std::string>& args);
 int RunConformance(const std::vector<std::string>& args);
 int RunBench(const std::vector<std::string>& args);
+int RunBundle(const std::vector<std::string>& args);  // cmd_bundle.cc
 
 // Prints "fedra <command>: <message>" and the usage hint to stderr; returns
 // kExitUsage.
