@@ -86,6 +86,7 @@ struct KubeconfigCluster {
   std::string certificate_authority_data;  // decoded PEM
   std::string proxy_url;              // recorded; proxies are not supported (error at use)
   std::string origin;                 // the file that defined it
+  std::string path;                   // "clusters[0].cluster", for errors
 };
 
 struct KubeconfigUser {
@@ -101,6 +102,7 @@ struct KubeconfigUser {
   std::optional<ExecConfig> exec;
   bool has_auth_provider = false;       // legacy auth-provider: refused at use
   std::string origin;
+  std::string path;                     // "users[0].user", for errors
 };
 
 struct KubeconfigContext {
@@ -109,6 +111,7 @@ struct KubeconfigContext {
   std::string user;
   std::string namespace_name;
   std::string origin;
+  std::string path;                     // "contexts[0].context", for errors
 };
 
 struct Kubeconfig {
