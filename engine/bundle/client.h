@@ -68,7 +68,10 @@ struct ClientStatus {
   int64_t last_successful_request_unix_ns = 0;   // 200 or 304
   int64_t last_successful_download_unix_ns = 0;  // 200 with a readable bundle
   int64_t last_successful_activation_unix_ns = 0;
-  Status last_error;               // OK after a success
+  Status last_error;               // last request error; OK after a 200 or 304
+  // Why the last downloaded bundle was not activated (unreadable, bad
+  // signature, rejected by the callback); OK once a bundle is activated.
+  Status last_activation_error;
   uint64_t downloads = 0;          // 200 responses
   uint64_t not_modified = 0;       // 304 responses
   uint64_t activations = 0;        // bundles the callback accepted
