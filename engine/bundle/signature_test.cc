@@ -267,6 +267,87 @@ TEST(Signatures, MalformedSignatureFiles) {
   }
 }
 
+// Tokens, keys and digests from OPA's own tests (v1/bundle/verify_test.go):
+// signatures OPA made must verify here, with OPA's key-id rules.
+TEST(Signatures, OpaTestVectors) {
+  const std::string hs256_kid_foo =
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImZvbyJ9.eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2"
+      "RhdGEuanNvbiIsImhhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMWI2ZjRiZDc0YjI2"
+      "NjEyIiwiYWxnb3JpdGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwiaGFzaCI6IjQyY2"
+      "ZlNjc2OGI1N2JiNWY3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdCI6MTU5MjI0ODAy"
+      "NywiaXNzIjoiSldUU2VydmljZSIsInNjb3BlIjoid3JpdGUifQ.u7b_h88osJpU6VQLhIUmZjblsPNCO_kTqsVtpEAHavs";
+  const std::string hs256_keyid_claim =
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2RhdGEuanNvbiIsIm"
+      "hhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMWI2ZjRiZDc0YjI2NjEyIiwiYWxnb3Jp"
+      "dGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwiaGFzaCI6IjQyY2ZlNjc2OGI1N2JiNW"
+      "Y3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdCI6MTU5MjI0ODAyNywiaXNzIjoiSldU"
+      "U2VydmljZSIsImtleWlkIjoiZm9vIiwic2NvcGUiOiJ3cml0ZSJ9.4nrInalqppAc9EjsNUD9Y35amVpDGoRk4bkxzdY8fhs";
+  const std::string hs256_kid_bar =
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImJhciJ9.eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2"
+      "RhdGEuanNvbiIsImhhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMWI2ZjRiZDc0YjI2"
+      "NjEyIiwiYWxnb3JpdGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwiaGFzaCI6IjQyY2"
+      "ZlNjc2OGI1N2JiNWY3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdCI6MTU5MjI0ODAy"
+      "NywiaXNzIjoiSldUU2VydmljZSIsInNjb3BlIjoid3JpdGUifQ.xW04tph2-dSy47uZ-CgiObvFWFLUsMym8N7ermgPZ0s";
+  const std::string rs256_kid_foo =
+      "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImZvbyJ9.eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2"
+      "RhdGEuanNvbiIsImhhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMWI2ZjRiZDc0YjI2"
+      "NjEyIiwiYWxnb3JpdGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwiaGFzaCI6IjQyY2"
+      "ZlNjc2OGI1N2JiNWY3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdCI6MTU5MjI1MTQw"
+      "NiwiaXNzIjoiSldUU2VydmljZSIsInNjb3BlIjoid3JpdGUifQ.UZcX_Qj29o213nwZ5mysiyNcgAp1AOqCkDLkj1KGZ7Cw3l17TbkF8t3FJ"
+      "d654sf762NGcABA0WQ2zxq-labXl_d5TKQmq23lurO3qLHI1cKQPyoxPbddGo78sJpMwWsiMyEYcyyKC9FpNUpa8cT81GPo4q9Zui8TAD0wt"
+      "Hh2YxBL7E8QYLJxcLMJTJxVBgrQGLXFT7vYRc6hJz9Vu-i0SWuLBGxOCmYoHr4DWFfy0IhAbhiUFyLRpukfBPjCJNYY5LgaZdN6LaYivtIE"
+      "Ums5jUuXubBimLJm7KOT5-bgJMXTcUsbrbl2Ma7PwG5IOKjjgyEvH8KVfGFZSzNrpuxKmA";
+  const std::string rsa_public =
+      "-----BEGIN PUBLIC KEY-----\n"
+      "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA9KaakMv1XKKDaSch3PFR\n"
+      "3a27oaHp1GNTTNqvb1ZaHZXp+wuhYDwc/MTE67x9GCifvQBWzEGorgTq7aisiOyl\n"
+      "vKifwz6/wQ+62WHKG/sqKn2Xikp3P63aBIPlZcHbkyyRmL62yeyuzYoGvLEYel+m\n"
+      "z5SiKGBwviSY0Th2L4e5sGJuk2HOut6emxDi+E2Fuuj5zokFJvIT6Urlq8f3h6+l\n"
+      "GeR6HUOXqoYVf7ff126GP7dticTVBgibxkkuJFmpvQSW6xmxruT4k6iwjzbZHY7P\n"
+      "ypZ/TdlnuGC1cOpAVyU7k32IJ9CRbt3nwEf5U54LRXLLQjFixWZHwKdDiMTF4ws0\n"
+      "+wIDAQAB\n"
+      "-----END PUBLIC KEY-----\n";
+  auto verify = [](const std::string& token, VerificationConfig vc, std::vector<FileHash>* files) {
+    return VerifySignatureFile(R"({"signatures": [")" + token + R"("]})", vc, Limits{}, files);
+  };
+  VerificationConfig hs;
+  hs.keys.push_back({"foo", "HS256", "secret", ""});
+  hs.scope = "write";
+  std::vector<FileHash> files;
+  Status st = verify(hs256_kid_foo, hs, &files);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].name, "db/uam2/entitlements/data.json");
+  EXPECT_EQ(files[1].hash, "42cfe6768b57bb5f7503c165c28dd07ac5b813554ebc850f2cc35843e7137b1d");
+  EXPECT_TRUE(verify(hs256_keyid_claim, hs, &files).ok());  // deprecated keyid claim
+  EXPECT_FALSE(verify(hs256_kid_bar, hs, &files).ok());     // key "bar" is unknown
+  VerificationConfig forced = hs;
+  forced.key_id = "foo";  // the configured key id takes precedence over the kid
+  EXPECT_TRUE(verify(hs256_kid_bar, forced, &files).ok());
+  VerificationConfig bad_scope = hs;
+  bad_scope.scope = "bad_scope";
+  EXPECT_NE(verify(hs256_kid_foo, bad_scope, &files).message().find("scope mismatch"), std::string_view::npos);
+  VerificationConfig bad_secret = hs;
+  bad_secret.keys[0].key = "bad_secret";
+  EXPECT_FALSE(verify(hs256_kid_foo, bad_secret, &files).ok());
+  VerificationConfig rs;
+  rs.keys.push_back({"foo", "RS256", rsa_public, "write"});
+  st = verify(rs256_kid_foo, rs, &files);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  rs.keys[0].key = TestKeys().rsa_public;
+  EXPECT_FALSE(verify(rs256_kid_foo, rs, &files).ok());
+  // OPA's digest of a .manifest: MD5 over the canonical form.
+  std::string digest;
+  ASSERT_TRUE(HashFile(".manifest", R"({"revision": "quickbrownfaux"})", "MD5", Limits{}, &digest).ok());
+  std::string hex;
+  for (unsigned char c : digest) {
+    static const char kHex[] = "0123456789abcdef";
+    hex += kHex[c >> 4];
+    hex += kHex[c & 15];
+  }
+  EXPECT_EQ(hex, "a005c38a509dc2d5a7407b9494efb2ad");
+}
+
 // OPA hashes structured files canonically: sorted keys, no whitespace, Go's
 // string escaping without HTML escapes.
 TEST(Signatures, CanonicalJson) {
