@@ -88,6 +88,8 @@ bool ParseRfc3339(std::string_view s, std::chrono::system_clock::time_point* out
     return false;
   }
   if (pos != s.size()) return false;
+  // system_clock (nanoseconds) ends in 2262: later expiries mean "never".
+  if (tm.tm_year > 2200 - 1900) tm.tm_year = 2200 - 1900;
   time_t t = timegm(&tm);
   *out = std::chrono::system_clock::from_time_t(t - offset);
   return true;
