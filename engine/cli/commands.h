@@ -16,6 +16,7 @@ int RunParse(const std::vector<std::string>& args);
 int RunConformance(const std::vector<std::string>& args);
 int RunBench(const std::vector<std::string>& args);
 int RunBundle(const std::vector<std::string>& args);  // cmd_bundle.cc
+int RunVerify(const std::vector<std::string>& args);  // cmd_verify.cc
 
 // Prints "fedra <command>: <message>" and the usage hint to stderr; returns
 // kExitUsage.

@@ -20,6 +20,7 @@ constexpr char kUsage[] =
     "  conformance  run OPA's YAML conformance cases\n"
     "  bench        time a query evaluated many times in process\n"
     "  bundle       build OPA bundles (fedra bundle build DIR -o out.tar.gz)\n"
+    "  verify       run Gatekeeper test suites (gator verify) through the admission path\n"
     "  version      print the version\n"
     "\n"
     "Run `fedra <command> --help` for a command's flags.\n"
@@ -55,6 +56,7 @@ int Dispatch(std::string_view cmd, const std::vector<std::string>& args) {
   if (cmd == "conformance") return RunConformance(args);
   if (cmd == "bench") return RunBench(args);
   if (cmd == "bundle") return RunBundle(args);
+  if (cmd == "verify") return RunVerify(args);
   if (cmd == "version" || cmd == "--version") {
     std::printf("fedra %s\n", kVersion);
     return kExitOk;
