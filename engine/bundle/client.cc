@@ -30,6 +30,8 @@ namespace wh = web::http;
 namespace whc = web::http::client;
 
 constexpr char kBundleMediaType[] = "application/vnd.openpolicyagent.bundles";
+// A long poll that comes back 304 faster than this was not held.
+constexpr milliseconds kMinLongPoll{50};
 
 void InitPool() {
   static std::once_flag once;
@@ -277,9 +279,17 @@ struct Client::Impl {
     return milliseconds(static_cast<int64_t>(d * jitter(rng)));
   }
 
+  uint64_t status_not_modified() {
+    std::lock_guard<std::mutex> l(mu);
+    return st.not_modified;
+  }
+
   void Run() {
     for (;;) {
+      auto started_at = std::chrono::steady_clock::now();
+      uint64_t not_modified_before = status_not_modified();
       Status polled = Poll();
+      auto took = std::chrono::steady_clock::now() - started_at;
       milliseconds delay(0);
       {
         std::lock_guard<std::mutex> l(mu);
@@ -290,6 +300,10 @@ struct Client::Impl {
           auto lo = options.min_delay.count(), hi = std::max(options.min_delay.count(), options.max_delay.count());
           std::uniform_int_distribution<int64_t> d(lo, hi);
           delay = milliseconds(d(rng));
+        } else if (st.not_modified > not_modified_before && took < kMinLongPoll) {
+          // A "long poll" answered 304 at once: something in between (a
+          // proxy dropping Prefer) defeats it. Pause instead of spinning.
+          delay = options.backoff_base;
         }
       }
       std::unique_lock<std::mutex> l(mu);

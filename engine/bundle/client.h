@@ -10,7 +10,8 @@
 //   (then 304), and the client asks again at once. Every request also sends
 //   `Accept: application/vnd.openpolicyagent.bundles, application/gzip`.
 //   Without long polling the client polls every [min_delay, max_delay]
-//   (uniformly jittered).
+//   (uniformly jittered). A "long poll" answered 304 at once (something in
+//   between dropped Prefer) is followed by a backoff_base pause, not a spin.
 // - Failures (connection errors, non-200/304 statuses, bundles that fail to
 //   read or verify) back off exponentially with full jitter, bounded by
 //   backoff_max, and reset after a success.

@@ -104,6 +104,8 @@ class BundleServer {
     for (Pending& p : answer) p.responder.Send(Ok());
   }
   void set_long_poll(bool on) { long_poll_ = on; }
+  // Announce long polling but answer at once, as a proxy that drops Prefer would.
+  void set_hold_polls(bool on) { hold_polls_ = on; }
   void set_token(std::string t) {
     std::lock_guard<std::mutex> l(mu_);
     token_ = std::move(t);
@@ -164,7 +166,7 @@ class BundleServer {
       return;
     }
     size_t wait_at = s.prefer.find("wait=");
-    if (long_poll_ && wait_at != std::string::npos) {
+    if (long_poll_ && hold_polls_ && wait_at != std::string::npos) {
       int seconds = std::stoi(s.prefer.substr(wait_at + 5));
       pending_.push_back({std::move(resp), std::chrono::steady_clock::now() + std::chrono::seconds(seconds)});
       cv_.notify_all();
@@ -174,6 +176,7 @@ class BundleServer {
     ++not_modified_;
     http::Response r;
     r.status = 304;
+    if (long_poll_) r.headers.Set("Content-Type", "application/vnd.openpolicyagent.bundles");
     resp.Send(std::move(r));
   }
 
@@ -205,6 +208,7 @@ class BundleServer {
   bool quit_ = false;
   std::string body_, etag_, token_;
   std::atomic<bool> long_poll_{true};
+  std::atomic<bool> hold_polls_{true};
   std::atomic<int> ok_{0}, not_modified_{0};
   std::vector<Pending> pending_;
   std::vector<Seen> seen_;
@@ -316,6 +320,26 @@ TEST(BundleClient, LongPollTimeoutGives304AndAsksAgain) {
   EXPECT_EQ(acts.count(), 1u);
   EXPECT_GE(client.status().not_modified, 1u);
   client.Stop();
+}
+
+TEST(BundleClient, LongPollAnsweredAtOnceDoesNotSpin) {
+  BundleServer server;
+  server.set_hold_polls(false);
+  server.Publish(MakeBundle("r1"));
+  ASSERT_TRUE(server.Start().ok());
+  Activations acts;
+  ClientOptions o = Fast(server.url());
+  o.backoff_base = milliseconds(100);
+  Client client(o, acts.Callback());
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(client.Start().ok());
+  ASSERT_TRUE(Eventually([&] { return server.not_modified() >= 5; }));
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  client.Stop();
+  // A lower bound only (a slow machine makes it longer): five immediate
+  // 304s were separated by pauses, not fetched in a tight loop.
+  EXPECT_GE(elapsed, milliseconds(4 * 100));
+  EXPECT_EQ(acts.count(), 1u);
 }
 
 TEST(BundleClient, ServerDownBacksOffThenRecovers) {
