@@ -199,8 +199,10 @@ WatchResult Watch::Run(const WatchHandler& handler) {
       }
       return true;
     };
-    ApiStatus st = client_->StreamLines(BuildPath(result.resource_version), on_line, &canceller_,
-                                        options_.max_line_bytes, idle_timeout);
+    const std::string path = BuildPath(result.resource_version);
+    ApiStatus st = client_->StreamLines(path, on_line, &canceller_, options_.max_line_bytes,
+                                        idle_timeout);
+    line_error = line_error.WithContext("GET " + path);
     if (stopped_ || IsCancelled(st)) {
       result.end = WatchEnd::kStopped;
       return result;
