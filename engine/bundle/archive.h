@@ -17,7 +17,7 @@
 //
 // Writing emits ustar entries with mode 0644, uid/gid 0, empty owner names,
 // a given mtime, PAX `path` records for paths ustar cannot hold, and gzip
-// at level 9 with a zero gzip mtime: equal inputs give equal bytes.
+// at level 6 with a zero gzip mtime: equal inputs give equal bytes.
 #ifndef FEDRA_BUNDLE_ARCHIVE_H_
 #define FEDRA_BUNDLE_ARCHIVE_H_
 
