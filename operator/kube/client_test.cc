@@ -324,6 +324,21 @@ TEST_F(ClientTest, UnreachableServerIsATransportError) {
   EXPECT_FALSE(Client::Create(bad, &c).ok());
 }
 
+// Sequential GETs over one kept-alive connection; prints the rate as a
+// figure for the record (no assertion on it).
+TEST_F(ClientTest, ManySequentialRequests) {
+  auto client = MakeClient(Plain(api_));
+  nlohmann::json out;
+  ASSERT_TRUE(client->Create(kWidgets, "m", Widget("w"), &out).ok());
+  constexpr int kRequests = 2000;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRequests; ++i) ASSERT_TRUE(client->Get(kWidgets, "m", "w", &out).ok());
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("client GET: %d requests in %.3f s (%.0f req/s)\n", kRequests, secs,
+              kRequests / secs);
+  EXPECT_EQ(client->metrics().requests, static_cast<uint64_t>(kRequests + 1));
+}
+
 // ---- TLS ------------------------------------------------------------------------
 
 class TlsTest : public ::testing::Test {

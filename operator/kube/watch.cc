@@ -245,7 +245,11 @@ WatchResult Watch::Run(const WatchHandler& handler) {
       continue;
     }
     fail(failure);
-    bool retryable = why == Why::kBadLine || IsRetryable(failure);
+    // A 401 right after a success usually means a rotated token or an
+    // expired plugin credential; StreamLines dropped the cached one, so one
+    // more attempt is worth it.
+    bool retryable = why == Why::kBadLine || IsRetryable(failure) ||
+                     (IsUnauthorized(failure) && consecutive_failures == 0);
     if (!options_.reconnect || !retryable) {
       result.end = WatchEnd::kError;
       result.status = failure;

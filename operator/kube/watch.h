@@ -17,7 +17,8 @@
 //  - kGatewayTimeout: a 504 answer (the server could not start the watch in
 //                 time); the caller decides whether to relist or rewatch;
 //  - kClosed:     the stream ended normally and options.reconnect is false;
-//  - kError:      a non-retryable answer (401/403/404/400, ...), or
+//  - kError:      a non-retryable answer (403/404/400, ...; a 401 is retried
+//                 once with refreshed credentials), or
 //                 max_consecutive_failures retryable failures in a row, or
 //                 (reconnect false) any failure. WatchResult.status says what.
 // ERROR events are handed to the handler too (with `error` parsed) before
