@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "builtins/encoding_util.h"
+#include "builtins/json_patch.h"
 #include "builtins/operands.h"
 
 namespace fedra::builtins {
@@ -382,6 +383,11 @@ Status JsonPatch(Context&, Args args, Value* out) {
 }
 
 }  // namespace
+
+Status ApplyJsonPatch(const Value& doc, const Value& ops, Value* out) {
+  if (!ops.is_array()) return PatchError("must be an array of JSON-Patch objects");
+  return ApplyPatch(doc, ops, out);
+}
 
 void RegisterJsonEdit(Registry& r) {
   r.Add("json.filter", 2, JsonFilter);

@@ -1,0 +1,53 @@
+// fedra-engine: see EngineUsage() (config.cc) or `fedra-engine --help`.
+#include <signal.h>
+
+#include <utility>  // before cpprestsdk (Asio) with C++20 and Boost 1.74
+
+#include <cpprest/http_client.h>
+#include <pplx/threadpool.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "server/config.h"
+#include "server/engine_server.h"
+#include "server/log.h"
+
+int main(int argc, char** argv) {
+  using namespace fedra::server;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  EngineConfig config;
+  bool help = false;
+  fedra::Status s = ParseEngineConfig(args, &config, &help);
+  if (help) {
+    std::cout << EngineUsage();
+    return 0;
+  }
+  if (!s.ok()) {
+    std::cerr << "fedra-engine: " << s.message() << "\n";
+    return 2;
+  }
+  // Block the signals in every thread; one thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  // cpprestsdk's pool (bundle pulls, status reports) defaults to 40 threads.
+  crossplat::threadpool::initialize_with_threads(2);
+
+  EngineServer engine(config);
+  s = engine.Start();
+  if (!s.ok()) {
+    LogError("fedra-engine cannot start", {{"error", s.ToString()}});
+    std::cerr << "fedra-engine: " << s.ToString() << "\n";
+    return 1;
+  }
+  int sig = 0;
+  sigwait(&signals, &sig);
+  LogInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  engine.Shutdown();
+  LogInfo("stopped");
+  return 0;
+}
