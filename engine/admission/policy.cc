@@ -214,8 +214,17 @@ Status ParsePolicySpec(const Value& spec, std::string_view path, bool with_modul
             ? FailurePolicy::kFail
             : FailurePolicy::kIgnore;
   }
-  FEDRA_RETURN_IF_ERROR(
-      OptEnum(spec, "regoVersion", path, {"v0", "v1"}, &out->rego_version));
+  // "v0"/"v1" in manifests; bundles (docs/bundles.md) may write the number 0 or 1.
+  if (Value rv = Member(spec, "regoVersion"); rv.is_number()) {
+    int64_t n = -1;
+    if (!rv.AsInt64(&n) || (n != 0 && n != 1)) {
+      return FieldError(Join(path, "regoVersion"), ToJson(rv) + " is not one of v0, v1, 0, 1");
+    }
+    out->rego_version = n == 0 ? RegoSyntax::kV0 : RegoSyntax::kV1;
+  } else {
+    FEDRA_RETURN_IF_ERROR(
+        OptEnum(spec, "regoVersion", path, {"v0", "v1"}, &out->rego_version));
+  }
   Value match = Member(spec, "match");
   if (match.defined() && !match.is_null()) {
     FEDRA_RETURN_IF_ERROR(ParseMatch(match, Join(path, "match"), &out->match));

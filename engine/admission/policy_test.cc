@@ -76,6 +76,9 @@ TEST(ParsePolicy, Defaults) {
   EXPECT_EQ(p.failure_policy, FailurePolicy::kFail);
   EXPECT_EQ(p.rego_version, RegoSyntax::kV1);
   EXPECT_TRUE(p.match.kinds.empty());
+  ASSERT_TRUE(ParsePolicy(Yaml("regoVersion: 0"), "n", &p).ok());  // bundles write numbers
+  EXPECT_EQ(p.rego_version, RegoSyntax::kV0);
+  EXPECT_FALSE(ParsePolicy(Yaml("regoVersion: 2"), "n", &p).ok());
   ASSERT_TRUE(ParsePolicy(Yaml("type: Recommendation"), "r", &p).ok());
   EXPECT_EQ(p.failure_policy, FailurePolicy::kIgnore);
   ASSERT_TRUE(ParsePolicy(Yaml("enforcement: DryRun\nfailurePolicy: Fail"), "r", &p).ok());
