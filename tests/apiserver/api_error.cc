@@ -95,8 +95,7 @@ ApiError ApiError::UnsupportedMediaType(const std::string& type) {
 
 ApiError ApiError::TooManyRequests(const std::string& message, int retry_after_seconds) {
   ApiError e(429, "TooManyRequests", message);
-  e.retry_after_ = retry_after_seconds;
-  e.details_ = {{"retryAfterSeconds", retry_after_seconds}};
+  if (retry_after_seconds > 0) e.set_retry_after(retry_after_seconds);
   return e;
 }
 

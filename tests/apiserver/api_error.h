@@ -55,6 +55,12 @@ class ApiError {
   const std::string& reason() const { return reason_; }
   const std::string& message() const { return message_; }
   int retry_after() const { return retry_after_; }
+  // Adds Retry-After (the header, and details.retryAfterSeconds).
+  void set_retry_after(int seconds) {
+    retry_after_ = seconds;
+    if (!details_.is_object()) details_ = json::object();
+    details_["retryAfterSeconds"] = seconds;
+  }
   json& details() { return details_; }
   const json& details() const { return details_; }
 

@@ -306,4 +306,14 @@ void TrackUpdate(const json& old, json* updated, const std::string& manager,
   WriteEntries(updated, entries);
 }
 
+void DropUnownableFields(json* obj) {
+  std::vector<Entry> entries = ReadEntries(*obj);
+  for (Entry& e : entries) {
+    for (auto it = e.fields.begin(); it != e.fields.end();) {
+      it = At(*obj, *it) == nullptr ? e.fields.erase(it) : std::next(it);
+    }
+  }
+  WriteEntries(obj, entries);
+}
+
 }  // namespace fedra::apiserver

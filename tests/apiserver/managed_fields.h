@@ -60,6 +60,9 @@ ApiError ServerSideApply(const json& current, const json& applied, const ApplyRe
 void TrackUpdate(const json& old, json* updated, const std::string& manager,
                  const std::string& api_version, const std::string& subresource);
 
+// Drops owned paths that no longer exist in *obj (after schema pruning).
+void DropUnownableFields(json* obj);
+
 }  // namespace fedra::apiserver
 
 #endif  // FEDRA_TESTS_APISERVER_MANAGED_FIELDS_H_

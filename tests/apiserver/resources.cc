@@ -215,6 +215,7 @@ ApiError Registry::ApplyCrd(const json& crd) {
     Status st = ParseSchema(v["schema"]["openAPIV3Schema"], schema.get());
     if (!st.ok()) return ApiError::BadRequest(std::string(st.message()));
     t->schema = std::move(schema);
+    t->raw_schema = v["schema"]["openAPIV3Schema"];
     if (auto cols = v.find("additionalPrinterColumns"); cols != v.end() && cols->is_array()) {
       for (const json& c : *cols) {
         if (!c.is_object()) continue;

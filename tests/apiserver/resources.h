@@ -44,6 +44,7 @@ struct ResourceType {
   std::vector<std::string> categories;
   std::vector<std::string> verbs;
   std::shared_ptr<const Schema> schema;  // custom resources only
+  json raw_schema;                       // its openAPIV3Schema, for /openapi/v3
   std::vector<PrinterColumn> columns;    // custom resources only
   std::string crd_name;                  // set for custom resources
   bool storage_version = true;

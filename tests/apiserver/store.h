@@ -75,6 +75,8 @@ class WatchSink {
   virtual bool Send(const json& event) = 0;
   // Ends the watch (timeout, dropped by a fault, or after a 410 ERROR).
   virtual void Close() = 0;
+  // False once the client has gone away; polled by ExpireWatches.
+  virtual bool Alive() const { return true; }
 };
 
 struct WatchOptions {
@@ -123,6 +125,7 @@ class Store {
   void CancelWatch(uint64_t id);
   // Owner-driven upkeep.
   void SendBookmarks();
+  // Closes watches past their deadline and forgets those whose client left.
   void ExpireWatches(std::chrono::steady_clock::time_point now);
   size_t watch_count() const;
 

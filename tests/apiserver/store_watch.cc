@@ -130,7 +130,7 @@ void Store::SendBookmarks() {
 void Store::ExpireWatches(std::chrono::steady_clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = watchers_.begin(); it != watchers_.end();) {
-    if (it->second.options.deadline <= now) {
+    if (it->second.options.deadline <= now || !it->second.sink->Alive()) {
       it->second.sink->Close();
       it = watchers_.erase(it);
     } else {
