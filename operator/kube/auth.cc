@@ -26,8 +26,8 @@ constexpr size_t kQuotedStderr = 500;
 constexpr std::chrono::seconds kExpirySkew{5};
 
 std::string TrimToken(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' ||
-                        s.back() == '\t')) {
+  while (!s.empty() &&
+         (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) {
     s.pop_back();
   }
   size_t i = 0;
@@ -169,7 +169,8 @@ Status ParseExecCredential(std::string_view json_text, std::string_view expected
     return it != o.end() && it->is_string() ? it->get<std::string>() : "";
   };
   if (str(doc, "kind") != "ExecCredential") {
-    return Status::InvalidArgument("kind: expected ExecCredential, got \"" + str(doc, "kind") + "\"");
+    return Status::InvalidArgument("kind: expected ExecCredential, got \"" + str(doc, "kind") +
+                                   "\"");
   }
   if (!expected_api_version.empty() && str(doc, "apiVersion") != expected_api_version) {
     return Status::InvalidArgument("apiVersion: expected " + std::string(expected_api_version) +
@@ -252,9 +253,9 @@ Status RunExecPlugin(const ExecConfig& exec, const RestConfig& cluster, ExecCred
   }
   std::string stdout_s, stderr_s;
   bool too_big = false;
-  bool finished = DrainPipes(out_pipe[0], err_pipe[0],
-                             std::chrono::steady_clock::now() + exec.timeout, &stdout_s, &stderr_s,
-                             &too_big);
+  bool finished =
+      DrainPipes(out_pipe[0], err_pipe[0], std::chrono::steady_clock::now() + exec.timeout,
+                 &stdout_s, &stderr_s, &too_big);
   close(out_pipe[0]);
   close(err_pipe[0]);
   if (!finished || too_big) kill(pid, SIGKILL);
@@ -311,8 +312,8 @@ Status CredentialProvider::Get(Credentials* out) {
   }
   if (config_.exec) {
     auto now = std::chrono::system_clock::now();
-    bool fresh = exec_cached_ && (!exec_cached_->expiration ||
-                                  *exec_cached_->expiration - kExpirySkew > now);
+    bool fresh = exec_cached_ &&
+                 (!exec_cached_->expiration || *exec_cached_->expiration - kExpirySkew > now);
     if (!fresh) {
       ExecCredentialStatus status;
       ++exec_runs_;

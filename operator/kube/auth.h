@@ -33,7 +33,7 @@ struct Credentials {
   std::string bearer_token;     // "" : none
   std::string client_cert_pem;  // "" : none
   std::string client_key_pem;
-  std::string username;         // basic auth when set
+  std::string username;  // basic auth when set
   std::string password;
 };
 
@@ -74,13 +74,13 @@ class CredentialProvider {
   const RestConfig config_;
   mutable std::mutex mu_;
   // Token-file cache.
-  std::string file_token_;                               // guarded by mu_
-  std::chrono::steady_clock::time_point file_read_at_;   // guarded by mu_
-  bool file_valid_ = false;                              // guarded by mu_
-  uint64_t file_reads_ = 0;                              // guarded by mu_
+  std::string file_token_;                              // guarded by mu_
+  std::chrono::steady_clock::time_point file_read_at_;  // guarded by mu_
+  bool file_valid_ = false;                             // guarded by mu_
+  uint64_t file_reads_ = 0;                             // guarded by mu_
   // Exec cache.
-  std::optional<ExecCredentialStatus> exec_cached_;      // guarded by mu_
-  uint64_t exec_runs_ = 0;                               // guarded by mu_
+  std::optional<ExecCredentialStatus> exec_cached_;  // guarded by mu_
+  uint64_t exec_runs_ = 0;                           // guarded by mu_
 };
 
 }  // namespace fedra::op::kube

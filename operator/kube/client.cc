@@ -1,18 +1,20 @@
 // Client: requests over cpprestsdk (the Transport) and the REST verbs.
 // Discovery is in discovery.cc.
+// clang-format off
 #include <utility>  // before Asio/cpprestsdk: Boost 1.74 with C++20 needs it
+// clang-format on
 
 #include "operator/kube/client.h"
 
+#include <cpprest/http_client.h>
+#include <cpprest/producerconsumerstream.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <pplx/threadpool.h>
 
 #include <condition_variable>
-#include <cpprest/http_client.h>
-#include <cpprest/producerconsumerstream.h>
-#include <pplx/threadpool.h>
 #include <thread>
 
 #include "operator/kube/auth.h"
@@ -166,9 +168,8 @@ struct Client::Transport {
     std::string ca = config.ca_pem;
     std::string cert = creds.client_cert_pem;
     std::string pkey = creds.client_key_pem;
-    cfg.set_ssl_context_callback([ca, cert, pkey](boost::asio::ssl::context& ctx) {
-      ConfigureSsl(ctx, ca, cert, pkey);
-    });
+    cfg.set_ssl_context_callback(
+        [ca, cert, pkey](boost::asio::ssl::context& ctx) { ConfigureSsl(ctx, ca, cert, pkey); });
     auto c = std::make_shared<http_client::http_client>(web::uri(config.server), cfg);
     if (shared && timeout == config.timeout) {
       client = c;
@@ -202,9 +203,9 @@ struct Client::Transport {
       h.add("Authorization", "Basic " + EncodeBase64(creds.username + ":" + creds.password));
     }
     if (!content_type.empty() || !body.empty()) {
-      req.set_body(std::string(body), std::string(content_type.empty()
-                                                      ? std::string_view("application/json")
-                                                      : content_type));
+      req.set_body(
+          std::string(body),
+          std::string(content_type.empty() ? std::string_view("application/json") : content_type));
     }
     return req;
   }
@@ -212,9 +213,9 @@ struct Client::Transport {
   const RestConfig config;
   std::mutex mu;
   std::condition_variable cv;
-  bool shutdown = false;                               // guarded by mu
-  std::shared_ptr<http_client::http_client> client;   // guarded by mu
-  std::string client_key;                              // guarded by mu
+  bool shutdown = false;                             // guarded by mu
+  std::shared_ptr<http_client::http_client> client;  // guarded by mu
+  std::string client_key;                            // guarded by mu
 };
 
 // ---- GroupVersionResource -------------------------------------------------------
@@ -256,10 +257,14 @@ GroupVersionResource CustomResourceDefinitions() {
 
 std::string_view PatchContentType(PatchType type) {
   switch (type) {
-    case PatchType::kMerge: return "application/merge-patch+json";
-    case PatchType::kJson: return "application/json-patch+json";
-    case PatchType::kStrategicMerge: return "application/strategic-merge-patch+json";
-    case PatchType::kApply: return "application/apply-patch+yaml";
+    case PatchType::kMerge:
+      return "application/merge-patch+json";
+    case PatchType::kJson:
+      return "application/json-patch+json";
+    case PatchType::kStrategicMerge:
+      return "application/strategic-merge-patch+json";
+    case PatchType::kApply:
+      return "application/apply-patch+yaml";
   }
   return "application/merge-patch+json";
 }
@@ -316,9 +321,11 @@ Status Client::Create(RestConfig config, std::unique_ptr<Client>* out) {
     if (!st.ok()) return st.WithContext("certificate authority");
   }
   if (!config.client_cert_pem.empty() || !config.client_key_pem.empty()) {
-    FEDRA_RETURN_IF_ERROR(CheckCertificatesPem(config.client_cert_pem).WithContext("client certificate"));
+    FEDRA_RETURN_IF_ERROR(
+        CheckCertificatesPem(config.client_cert_pem).WithContext("client certificate"));
     FEDRA_RETURN_IF_ERROR(CheckPrivateKeyPem(config.client_key_pem).WithContext("client key"));
-    FEDRA_RETURN_IF_ERROR(CheckKeyMatchesCertificate(config.client_cert_pem, config.client_key_pem));
+    FEDRA_RETURN_IF_ERROR(
+        CheckKeyMatchesCertificate(config.client_cert_pem, config.client_key_pem));
   }
   try {
     web::uri check(config.server);
@@ -403,8 +410,8 @@ ApiStatus Client::DoJson(std::string_view method, const std::string& path_and_qu
                          std::string_view content_type, const std::string* body,
                          nlohmann::json* out) {
   RawResponse resp;
-  ApiStatus st = Raw(method, path_and_query, content_type, body ? *body : std::string_view(),
-                     &resp);
+  ApiStatus st =
+      Raw(method, path_and_query, content_type, body ? *body : std::string_view(), &resp);
   std::string context = std::string(method) + " " + path_and_query;
   if (st.ok() && (resp.status < 200 || resp.status >= 300)) {
     st = ApiStatus::FromResponse(resp.status, resp.body, resp.retry_after, context);
@@ -458,8 +465,8 @@ ApiStatus Client::List(const GroupVersionResource& gvr, std::string_view ns,
   return st;
 }
 
-ApiStatus Client::ListAll(const GroupVersionResource& gvr, std::string_view ns,
-                          ListOptions options, nlohmann::json* out, int max_pages) {
+ApiStatus Client::ListAll(const GroupVersionResource& gvr, std::string_view ns, ListOptions options,
+                          nlohmann::json* out, int max_pages) {
   nlohmann::json result;
   bool fell_back = false;
   int pages = 0;
@@ -483,7 +490,8 @@ ApiStatus Client::ListAll(const GroupVersionResource& gvr, std::string_view ns,
     } else {
       auto& items = result["items"];
       for (auto& item : page["items"]) items.push_back(std::move(item));
-      if (page.contains("metadata")) result["metadata"]["continue"] = page["metadata"].value("continue", "");
+      if (page.contains("metadata"))
+        result["metadata"]["continue"] = page["metadata"].value("continue", "");
     }
     std::string next;
     if (auto m = result.find("metadata"); m != result.end() && m->is_object()) {
@@ -527,15 +535,14 @@ ApiStatus Client::Update(const GroupVersionResource& gvr, std::string_view ns,
   Query q;
   AddWriteOptions(&q, options.field_manager, options.dry_run);
   std::string body = obj.dump();
-  return DoJson("PUT",
-                ResourcePath(gvr, WriteNamespace(gvr, ns, obj), name, options.subresource) +
-                    q.str(),
-                "application/json", &body, out);
+  return DoJson(
+      "PUT", ResourcePath(gvr, WriteNamespace(gvr, ns, obj), name, options.subresource) + q.str(),
+      "application/json", &body, out);
 }
 
-ApiStatus Client::Patch(const GroupVersionResource& gvr, std::string_view ns,
-                        std::string_view name, PatchType type, const nlohmann::json& patch,
-                        nlohmann::json* out, const PatchOptions& options) {
+ApiStatus Client::Patch(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
+                        PatchType type, const nlohmann::json& patch, nlohmann::json* out,
+                        const PatchOptions& options) {
   if (name.empty()) return ApiStatus::ClientError("patch " + gvr.ToString() + ": empty name");
   if (type == PatchType::kJson && !patch.is_array()) {
     return ApiStatus::ClientError("JSON patch must be an array of operations");
@@ -573,8 +580,7 @@ ApiStatus Client::Apply(const GroupVersionResource& gvr, std::string_view ns,
 }
 
 ApiStatus Client::Delete(const GroupVersionResource& gvr, std::string_view ns,
-                         std::string_view name, const DeleteOptions& options,
-                         nlohmann::json* out) {
+                         std::string_view name, const DeleteOptions& options, nlohmann::json* out) {
   if (name.empty()) return ApiStatus::ClientError("delete " + gvr.ToString() + ": empty name");
   nlohmann::json body = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}};
   if (!options.propagation_policy.empty()) body["propagationPolicy"] = options.propagation_policy;
@@ -617,7 +623,8 @@ ApiStatus Client::StreamLines(std::string_view path_and_query, const LineHandler
                               Canceller* cancel, size_t max_line_bytes,
                               std::chrono::milliseconds idle_timeout) {
   const std::string context = "GET " + std::string(path_and_query);
-  if (cancel && cancel->cancelled()) return ApiStatus::Cancelled("watch stopped").WithContext(context);
+  if (cancel && cancel->cancelled())
+    return ApiStatus::Cancelled("watch stopped").WithContext(context);
   if (!limiter_->Acquire(config_.max_throttle_wait)) {
     return ApiStatus::Make(Reason::kThrottled, "client rate limit would wait too long")
         .WithContext(context);

@@ -31,13 +31,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "fedra/status.h"
 #include "operator/kube/config.h"
@@ -78,7 +77,7 @@ GroupVersionResource Namespaces();
 GroupVersionResource ConfigMaps();
 GroupVersionResource Secrets();
 GroupVersionResource Events();
-GroupVersionResource Leases();  // coordination.k8s.io/v1
+GroupVersionResource Leases();                     // coordination.k8s.io/v1
 GroupVersionResource CustomResourceDefinitions();  // apiextensions.k8s.io/v1
 }  // namespace gvr
 

@@ -146,15 +146,16 @@ TEST_F(ClientTest, EachPatchTypeSendsItsContentType) {
   ASSERT_TRUE(client->Create(kWidgets, "p", Widget("w"), &out).ok());
   api_.ClearRequests();
 
-  ASSERT_TRUE(client->Patch(kWidgets, "p", "w", PatchType::kMerge, {{"spec", {{"size", 2}}}}, &out)
-                  .ok());
+  ASSERT_TRUE(
+      client->Patch(kWidgets, "p", "w", PatchType::kMerge, {{"spec", {{"size", 2}}}}, &out).ok());
   EXPECT_EQ(out["spec"]["size"], 2);
-  nlohmann::json ops = nlohmann::json::array(
-      {{{"op", "replace"}, {"path", "/spec/size"}, {"value", 3}}});
+  nlohmann::json ops =
+      nlohmann::json::array({{{"op", "replace"}, {"path", "/spec/size"}, {"value", 3}}});
   ASSERT_TRUE(client->Patch(kWidgets, "p", "w", PatchType::kJson, ops, &out).ok());
   EXPECT_EQ(out["spec"]["size"], 3);
-  ASSERT_TRUE(client->Patch(kWidgets, "p", "w", PatchType::kStrategicMerge,
-                            {{"spec", {{"color", "red"}}}}, &out)
+  ASSERT_TRUE(client
+                  ->Patch(kWidgets, "p", "w", PatchType::kStrategicMerge,
+                          {{"spec", {{"color", "red"}}}}, &out)
                   .ok());
   EXPECT_EQ(out["spec"]["color"], "red");
   nlohmann::json applied = Widget("w", 4);
@@ -195,8 +196,9 @@ TEST_F(ClientTest, StatusSubresource) {
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(out["status"]["phase"], "Ready");
   EXPECT_EQ(out["spec"]["size"], 1);
-  ASSERT_TRUE(client->PatchStatus(kWidgets, "s", "w", PatchType::kMerge,
-                                  {{"status", {{"observedGeneration", 1}}}}, &out)
+  ASSERT_TRUE(client
+                  ->PatchStatus(kWidgets, "s", "w", PatchType::kMerge,
+                                {{"status", {{"observedGeneration", 1}}}}, &out)
                   .ok());
   nlohmann::json got;
   ASSERT_TRUE(client->GetStatus(kWidgets, "s", "w", &got).ok());
@@ -276,7 +278,8 @@ TEST_F(ClientTest, RateLimiterPacesRequests) {
   rc.burst = 2;
   auto client = MakeClient(rc);
   nlohmann::json out;
-  for (int i = 0; i < 6; ++i) ASSERT_TRUE(client->Get(kWidgets, "x", "y", &out).reason() == Reason::kNotFound);
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(client->Get(kWidgets, "x", "y", &out).reason() == Reason::kNotFound);
   // Burst 2: the other 4 had to wait for tokens.
   EXPECT_GE(client->rate_limiter().waits(), 4u);
 
@@ -424,11 +427,11 @@ TEST_F(TlsTest, TlsServerNameVerifiesAnotherName) {
 TEST_F(TlsTest, ClientCertificateFromExecPlugin) {
   const Pki& pki = Pki::Get();
   auto api = Start(/*mtls=*/true);
-  nlohmann::json cred = {{"apiVersion", "client.authentication.k8s.io/v1"},
-                         {"kind", "ExecCredential"},
-                         {"status",
-                          {{"clientCertificateData", pki.client.cert_pem},
-                           {"clientKeyData", pki.client.key_pem}}}};
+  nlohmann::json cred = {
+      {"apiVersion", "client.authentication.k8s.io/v1"},
+      {"kind", "ExecCredential"},
+      {"status",
+       {{"clientCertificateData", pki.client.cert_pem}, {"clientKeyData", pki.client.key_pem}}}};
   std::string file = dir_.Write("cred.json", cred.dump());
   RestConfig rc = Plain(*api);
   rc.ca_pem = pki.ca.cert_pem;

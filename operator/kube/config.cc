@@ -163,12 +163,12 @@ Status ParseCluster(const Ctx& ctx, const YAML::Node& entry, size_t i, Kubeconfi
   c->origin = std::string(ctx.file());
   FEDRA_RETURN_IF_ERROR(GetString(ctx, b, p, "server", &c->server));
   FEDRA_RETURN_IF_ERROR(GetString(ctx, b, p, "tls-server-name", &c->tls_server_name));
-  FEDRA_RETURN_IF_ERROR(GetBool(ctx, b, p, "insecure-skip-tls-verify",
-                                &c->insecure_skip_tls_verify));
+  FEDRA_RETURN_IF_ERROR(
+      GetBool(ctx, b, p, "insecure-skip-tls-verify", &c->insecure_skip_tls_verify));
   FEDRA_RETURN_IF_ERROR(GetString(ctx, b, p, "certificate-authority", &c->certificate_authority));
   c->certificate_authority = ctx.Resolve(c->certificate_authority);
-  FEDRA_RETURN_IF_ERROR(GetBase64(ctx, b, p, "certificate-authority-data",
-                                  &c->certificate_authority_data));
+  FEDRA_RETURN_IF_ERROR(
+      GetBase64(ctx, b, p, "certificate-authority-data", &c->certificate_authority_data));
   if (!c->certificate_authority_data.empty()) {
     Status st = CheckCertificatesPem(c->certificate_authority_data);
     if (!st.ok()) return ctx.Error(p + ".certificate-authority-data", std::string(st.message()));
@@ -188,8 +188,8 @@ Status ParseUser(const Ctx& ctx, const YAML::Node& entry, size_t i, KubeconfigUs
   if (!b.IsMap()) return ctx.Error(p, "must be a map");
   FEDRA_RETURN_IF_ERROR(GetString(ctx, b, p, "client-certificate", &u->client_certificate));
   u->client_certificate = ctx.Resolve(u->client_certificate);
-  FEDRA_RETURN_IF_ERROR(GetBase64(ctx, b, p, "client-certificate-data",
-                                  &u->client_certificate_data));
+  FEDRA_RETURN_IF_ERROR(
+      GetBase64(ctx, b, p, "client-certificate-data", &u->client_certificate_data));
   if (!u->client_certificate_data.empty()) {
     Status st = CheckCertificatesPem(u->client_certificate_data);
     if (!st.ok()) return ctx.Error(p + ".client-certificate-data", std::string(st.message()));

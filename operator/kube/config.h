@@ -56,7 +56,7 @@ struct RestConfig {
   std::string token;            // static bearer token
   std::string token_file;       // bearer token re-read every token_file_refresh
   std::chrono::seconds token_file_refresh{60};
-  std::string username;         // basic auth (rarely used)
+  std::string username;  // basic auth (rarely used)
   std::string password;
   std::optional<ExecConfig> exec;
   std::string default_namespace;  // the context's namespace ("" if none)
@@ -82,11 +82,11 @@ struct KubeconfigCluster {
   std::string server;
   std::string tls_server_name;
   bool insecure_skip_tls_verify = false;
-  std::string certificate_authority;  // a path, resolved to absolute
+  std::string certificate_authority;       // a path, resolved to absolute
   std::string certificate_authority_data;  // decoded PEM
-  std::string proxy_url;              // recorded; proxies are not supported (error at use)
-  std::string origin;                 // the file that defined it
-  std::string path;                   // "clusters[0].cluster", for errors
+  std::string proxy_url;                   // recorded; proxies are not supported (error at use)
+  std::string origin;                      // the file that defined it
+  std::string path;                        // "clusters[0].cluster", for errors
 };
 
 struct KubeconfigUser {
@@ -96,13 +96,13 @@ struct KubeconfigUser {
   std::string client_key;               // a path, resolved to absolute
   std::string client_key_data;          // decoded PEM
   std::string token;
-  std::string token_file;               // a path, resolved to absolute
+  std::string token_file;  // a path, resolved to absolute
   std::string username;
   std::string password;
   std::optional<ExecConfig> exec;
-  bool has_auth_provider = false;       // legacy auth-provider: refused at use
+  bool has_auth_provider = false;  // legacy auth-provider: refused at use
   std::string origin;
-  std::string path;                     // "users[0].user", for errors
+  std::string path;  // "users[0].user", for errors
 };
 
 struct KubeconfigContext {
@@ -111,7 +111,7 @@ struct KubeconfigContext {
   std::string user;
   std::string namespace_name;
   std::string origin;
-  std::string path;                     // "contexts[0].context", for errors
+  std::string path;  // "contexts[0].context", for errors
 };
 
 struct Kubeconfig {
@@ -171,8 +171,7 @@ Status InClusterConfig(const InClusterOptions& options, RestConfig* out);
 
 // The usual order: an explicit path if given, else $KUBECONFIG or
 // ~/.kube/config when one exists, else in-cluster.
-Status DefaultRestConfig(std::string_view explicit_path, std::string_view context,
-                         RestConfig* out);
+Status DefaultRestConfig(std::string_view explicit_path, std::string_view context, RestConfig* out);
 
 // Strict standard base64 (padding required, whitespace and newlines ignored).
 bool DecodeBase64(std::string_view in, std::string* out);

@@ -20,8 +20,8 @@ std::string B64(const std::string& s) { return EncodeBase64(s); }
 // bodies (YAML, indented by the caller's 6 spaces).
 std::string OneContext(const std::string& cluster, const std::string& user) {
   return "apiVersion: v1\nkind: Config\n"
-         "clusters:\n- name: c1\n  cluster:\n" + cluster +
-         "users:\n- name: u1\n  user:\n" + user +
+         "clusters:\n- name: c1\n  cluster:\n" +
+         cluster + "users:\n- name: u1\n  user:\n" + user +
          "contexts:\n- name: ctx1\n  context:\n    cluster: c1\n    user: u1\n"
          "    namespace: team-a\n"
          "current-context: ctx1\n";
@@ -45,10 +45,10 @@ TEST(Base64, RoundTripAndStrictness) {
   }
   EXPECT_TRUE(DecodeBase64("aGVs\nbG8=\n", &out));  // line-wrapped, as in PEM-ish data
   EXPECT_EQ(out, "hello");
-  EXPECT_FALSE(DecodeBase64("aGVsbG8", &out));    // missing padding
-  EXPECT_FALSE(DecodeBase64("aGV*bG8=", &out));   // bad alphabet
-  EXPECT_FALSE(DecodeBase64("a===", &out));       // too much padding
-  EXPECT_FALSE(DecodeBase64("aG=sbG8=", &out));   // padding in the middle
+  EXPECT_FALSE(DecodeBase64("aGVsbG8", &out));   // missing padding
+  EXPECT_FALSE(DecodeBase64("aGV*bG8=", &out));  // bad alphabet
+  EXPECT_FALSE(DecodeBase64("a===", &out));      // too much padding
+  EXPECT_FALSE(DecodeBase64("aG=sbG8=", &out));  // padding in the middle
 }
 
 TEST(Kubeconfig, TokenAndInlineCa) {
@@ -172,13 +172,16 @@ TEST(Kubeconfig, MalformedNamesFileAndField) {
        "users[0].user.client-key-data: not valid base64"},
       {OneContext(server, Indent("client-certificate-data", B64("just text"))),
        "users[0].user.client-certificate-data: not a PEM certificate"},
-      {OneContext(server + Indent("certificate-authority-data", B64("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")),
-                  ""),
+      {OneContext(
+           server + Indent("certificate-authority-data",
+                           B64("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")),
+           ""),
        "clusters[0].cluster.certificate-authority-data: not a valid PEM certificate"},
       {OneContext(server + Indent("insecure-skip-tls-verify", "maybe"), ""),
        "clusters[0].cluster.insecure-skip-tls-verify: must be true or false"},
       {OneContext("    tls-server-name: x\n", ""), "clusters[0].cluster.server: required"},
-      {OneContext(Indent("server", "ftp://h"), ""), "clusters[0].cluster.server: \"ftp://h\" is not"},
+      {OneContext(Indent("server", "ftp://h"), ""),
+       "clusters[0].cluster.server: \"ftp://h\" is not"},
       {OneContext(server,
                   "    exec:\n      apiVersion: client.authentication.k8s.io/v1alpha1\n"
                   "      command: x\n"),
@@ -212,7 +215,8 @@ TEST(Kubeconfig, MalformedNamesFileAndField) {
       {"clusters: {a: 1}\n", "clusters: must be a list"},
       {"clusters:\n- cluster: {server: x}\n", "clusters[0].name: required"},
       {"kind: Pod\n", "kind: \"Pod\" is not a kubeconfig"},
-      {"clusters:\n- name: a\n  cluster: {server: 'https://a'}\n- name: a\n  cluster: {server: 'https://b'}\n",
+      {"clusters:\n- name: a\n  cluster: {server: 'https://a'}\n- name: a\n  cluster: {server: "
+       "'https://b'}\n",
        "clusters[1].name: duplicate cluster \"a\""},
       {"contexts:\n- name: x\n  context: {cluster: nope}\ncurrent-context: x\n",
        "contexts[0].context.cluster: cluster \"nope\" not found"},
@@ -348,12 +352,18 @@ TEST(InCluster, ErrorsNameWhatIsMissing) {
 // argument, an env var and what KUBERNETES_EXEC_INFO said.
 std::string PluginScript(const std::string& runs_file, const std::string& expiry) {
   return "#!/bin/sh\n"
-         "echo run >> " + runs_file + "\n"
-         "case \"$KUBERNETES_EXEC_INFO\" in *'\"interactive\":false'*) inter=no;; *) inter=yes;; esac\n"
-         "case \"$KUBERNETES_EXEC_INFO\" in *'\"server\":\"https://h:1\"'*) cl=yes;; *) cl=no;; esac\n"
+         "echo run >> " +
+         runs_file +
+         "\n"
+         "case \"$KUBERNETES_EXEC_INFO\" in *'\"interactive\":false'*) inter=no;; *) inter=yes;; "
+         "esac\n"
+         "case \"$KUBERNETES_EXEC_INFO\" in *'\"server\":\"https://h:1\"'*) cl=yes;; *) cl=no;; "
+         "esac\n"
          "cat <<EOF\n"
          "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
-         "\"status\":{\"token\":\"tok-$1-$PLUGIN_MODE-$inter-$cl\"" + expiry + "}}\n"
+         "\"status\":{\"token\":\"tok-$1-$PLUGIN_MODE-$inter-$cl\"" +
+         expiry +
+         "}}\n"
          "EOF\n";
 }
 
@@ -390,7 +400,7 @@ TEST(ExecPlugin, RunsWithArgsEnvAndCachesUntilInvalidated) {
   ASSERT_TRUE(creds.Get(&c).ok());
   EXPECT_EQ(creds.exec_runs(), 1u);  // no expiry: cached
   EXPECT_EQ(CountLines(runs), 1);
-  EXPECT_TRUE(creds.Invalidate());   // as after a 401
+  EXPECT_TRUE(creds.Invalidate());  // as after a 401
   ASSERT_TRUE(creds.Get(&c).ok());
   EXPECT_EQ(creds.exec_runs(), 2u);
   EXPECT_EQ(CountLines(runs), 2);
@@ -412,8 +422,8 @@ TEST(ExecPlugin, HonoursExpirationTimestamp) {
   EXPECT_EQ(a.exec_runs(), 2u);
   // Far in the future (with an offset): cached.
   std::string future = dir.Write(
-      "future.sh",
-      PluginScript(runs, ",\"expirationTimestamp\":\"2999-01-01T10:00:00.5+02:00\""), 0755);
+      "future.sh", PluginScript(runs, ",\"expirationTimestamp\":\"2999-01-01T10:00:00.5+02:00\""),
+      0755);
   rc.exec = Exec(future);
   CredentialProvider b(rc);
   ASSERT_TRUE(b.Get(&c).ok());
@@ -424,11 +434,11 @@ TEST(ExecPlugin, HonoursExpirationTimestamp) {
 TEST(ExecPlugin, ClientCertificateFromPlugin) {
   TempDir dir;
   const Pki& pki = Pki::Get();
-  nlohmann::json cred = {{"apiVersion", "client.authentication.k8s.io/v1"},
-                         {"kind", "ExecCredential"},
-                         {"status",
-                          {{"clientCertificateData", pki.client.cert_pem},
-                           {"clientKeyData", pki.client.key_pem}}}};
+  nlohmann::json cred = {
+      {"apiVersion", "client.authentication.k8s.io/v1"},
+      {"kind", "ExecCredential"},
+      {"status",
+       {{"clientCertificateData", pki.client.cert_pem}, {"clientKeyData", pki.client.key_pem}}}};
   std::string out_file = dir.Write("cred.json", cred.dump());
   std::string script = dir.Write("plugin.sh", "#!/bin/sh\ncat " + out_file + "\n", 0755);
   RestConfig rc;
@@ -460,7 +470,8 @@ TEST(ExecPlugin, FailuresAreClearErrors) {
        "\"kind\":\"ExecCredential\",\"status\":{}}'\n",
        "neither token nor clientCertificateData"},
       {"#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\","
-       "\"kind\":\"ExecCredential\",\"status\":{\"token\":\"x\",\"expirationTimestamp\":\"soon\"}}'\n",
+       "\"kind\":\"ExecCredential\",\"status\":{\"token\":\"x\",\"expirationTimestamp\":\"soon\"}}'"
+       "\n",
        "expirationTimestamp: not an RFC 3339 time"},
       {"#!/bin/sh\nexec sleep 30\n", "no answer within 300 ms"},
   };

@@ -75,7 +75,8 @@ ApiStatus Client::ServerResourcesFor(std::string_view group_version,
                                      std::vector<ApiResource>* out) {
   std::string group, version;
   SplitGroupVersion(group_version, &group, &version);
-  if (version.empty()) return ApiStatus::ClientError("empty version in \"" + std::string(group_version) + "\"");
+  if (version.empty())
+    return ApiStatus::ClientError("empty version in \"" + std::string(group_version) + "\"");
   GroupVersionResource base{group, version, "", false};
   nlohmann::json list;
   ApiStatus st = DoJson("GET", base.ApiPrefix(), "", nullptr, &list);
@@ -140,9 +141,9 @@ ApiStatus Client::ResourceFor(std::string_view api_version, std::string_view kin
     std::lock_guard<std::mutex> lock(discovery_mu_);
     discovery_[gv] = std::move(resources);
   }
-  return ApiStatus::Make(Reason::kNotFound, "no resource for kind " + std::string(kind) +
-                                                " in " + gv + " (is its CRD installed?)",
-                         404);
+  return ApiStatus::Make(
+      Reason::kNotFound,
+      "no resource for kind " + std::string(kind) + " in " + gv + " (is its CRD installed?)", 404);
 }
 
 void Client::InvalidateDiscovery() {

@@ -11,21 +11,36 @@ constexpr size_t kMaxQuotedBody = 300;
 
 Reason ReasonFromCode(int code) {
   switch (code) {
-    case 400: return Reason::kBadRequest;
-    case 401: return Reason::kUnauthorized;
-    case 403: return Reason::kForbidden;
-    case 404: return Reason::kNotFound;
-    case 405: return Reason::kMethodNotAllowed;
-    case 406: return Reason::kNotAcceptable;
-    case 409: return Reason::kConflict;
-    case 410: return Reason::kGone;
-    case 413: return Reason::kRequestEntityTooLarge;
-    case 415: return Reason::kUnsupportedMediaType;
-    case 422: return Reason::kInvalid;
-    case 429: return Reason::kTooManyRequests;
-    case 503: return Reason::kServiceUnavailable;
-    case 504: return Reason::kTimeout;
-    default: break;
+    case 400:
+      return Reason::kBadRequest;
+    case 401:
+      return Reason::kUnauthorized;
+    case 403:
+      return Reason::kForbidden;
+    case 404:
+      return Reason::kNotFound;
+    case 405:
+      return Reason::kMethodNotAllowed;
+    case 406:
+      return Reason::kNotAcceptable;
+    case 409:
+      return Reason::kConflict;
+    case 410:
+      return Reason::kGone;
+    case 413:
+      return Reason::kRequestEntityTooLarge;
+    case 415:
+      return Reason::kUnsupportedMediaType;
+    case 422:
+      return Reason::kInvalid;
+    case 429:
+      return Reason::kTooManyRequests;
+    case 503:
+      return Reason::kServiceUnavailable;
+    case 504:
+      return Reason::kTimeout;
+    default:
+      break;
   }
   if (code >= 500 && code < 600) return Reason::kInternalError;
   return Reason::kOtherHttp;
@@ -94,29 +109,52 @@ std::string Quote(std::string_view body) {
 
 std::string_view ReasonName(Reason reason) {
   switch (reason) {
-    case Reason::kOk: return "OK";
-    case Reason::kBadRequest: return "BadRequest";
-    case Reason::kUnauthorized: return "Unauthorized";
-    case Reason::kForbidden: return "Forbidden";
-    case Reason::kNotFound: return "NotFound";
-    case Reason::kMethodNotAllowed: return "MethodNotAllowed";
-    case Reason::kNotAcceptable: return "NotAcceptable";
-    case Reason::kAlreadyExists: return "AlreadyExists";
-    case Reason::kConflict: return "Conflict";
-    case Reason::kGone: return "Gone";
-    case Reason::kRequestEntityTooLarge: return "RequestEntityTooLarge";
-    case Reason::kUnsupportedMediaType: return "UnsupportedMediaType";
-    case Reason::kInvalid: return "Invalid";
-    case Reason::kTooManyRequests: return "TooManyRequests";
-    case Reason::kInternalError: return "InternalError";
-    case Reason::kServiceUnavailable: return "ServiceUnavailable";
-    case Reason::kTimeout: return "Timeout";
-    case Reason::kOtherHttp: return "HTTPError";
-    case Reason::kTransport: return "Transport";
-    case Reason::kBadResponse: return "BadResponse";
-    case Reason::kClientError: return "ClientError";
-    case Reason::kThrottled: return "Throttled";
-    case Reason::kCancelled: return "Cancelled";
+    case Reason::kOk:
+      return "OK";
+    case Reason::kBadRequest:
+      return "BadRequest";
+    case Reason::kUnauthorized:
+      return "Unauthorized";
+    case Reason::kForbidden:
+      return "Forbidden";
+    case Reason::kNotFound:
+      return "NotFound";
+    case Reason::kMethodNotAllowed:
+      return "MethodNotAllowed";
+    case Reason::kNotAcceptable:
+      return "NotAcceptable";
+    case Reason::kAlreadyExists:
+      return "AlreadyExists";
+    case Reason::kConflict:
+      return "Conflict";
+    case Reason::kGone:
+      return "Gone";
+    case Reason::kRequestEntityTooLarge:
+      return "RequestEntityTooLarge";
+    case Reason::kUnsupportedMediaType:
+      return "UnsupportedMediaType";
+    case Reason::kInvalid:
+      return "Invalid";
+    case Reason::kTooManyRequests:
+      return "TooManyRequests";
+    case Reason::kInternalError:
+      return "InternalError";
+    case Reason::kServiceUnavailable:
+      return "ServiceUnavailable";
+    case Reason::kTimeout:
+      return "Timeout";
+    case Reason::kOtherHttp:
+      return "HTTPError";
+    case Reason::kTransport:
+      return "Transport";
+    case Reason::kBadResponse:
+      return "BadResponse";
+    case Reason::kClientError:
+      return "ClientError";
+    case Reason::kThrottled:
+      return "Throttled";
+    case Reason::kCancelled:
+      return "Cancelled";
   }
   return "Unknown";
 }
@@ -249,7 +287,8 @@ std::string ApiStatus::ToString() const {
     }
     out += "]";
   }
-  if (rep_->retry_after) out += " (retry after " + std::to_string(rep_->retry_after->count()) + "s)";
+  if (rep_->retry_after)
+    out += " (retry after " + std::to_string(rep_->retry_after->count()) + "s)";
   return out;
 }
 
@@ -257,13 +296,22 @@ Status ApiStatus::ToStatus() const {
   if (ok()) return Status::OK();
   StatusCode code = StatusCode::kInternal;
   switch (rep_->reason) {
-    case Reason::kNotFound: code = StatusCode::kNotFound; break;
+    case Reason::kNotFound:
+      code = StatusCode::kNotFound;
+      break;
     case Reason::kBadRequest:
     case Reason::kInvalid:
-    case Reason::kClientError: code = StatusCode::kInvalidArgument; break;
-    case Reason::kTransport: code = StatusCode::kIoError; break;
-    case Reason::kCancelled: code = StatusCode::kEvalCancelError; break;
-    default: break;
+    case Reason::kClientError:
+      code = StatusCode::kInvalidArgument;
+      break;
+    case Reason::kTransport:
+      code = StatusCode::kIoError;
+      break;
+    case Reason::kCancelled:
+      code = StatusCode::kEvalCancelError;
+      break;
+    default:
+      break;
   }
   return Status(code, ToString());
 }
@@ -275,8 +323,10 @@ bool IsRetryable(const ApiStatus& s) {
     case Reason::kServiceUnavailable:
     case Reason::kTimeout:
     case Reason::kTransport:
-    case Reason::kThrottled: return true;
-    default: return IsServerError(s);
+    case Reason::kThrottled:
+      return true;
+    default:
+      return IsServerError(s);
   }
 }
 

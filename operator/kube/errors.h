@@ -18,12 +18,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "fedra/status.h"
 
@@ -52,11 +51,11 @@ enum class Reason : uint8_t {
   kTimeout,                // 504 / reason Timeout or ServerTimeout
   kOtherHttp,              // any other non-2xx code
   // Failures on the client side.
-  kTransport,              // connect, TLS handshake, reset, idle timeout
-  kBadResponse,            // a 2xx whose body is not the JSON expected
-  kClientError,            // bad arguments or configuration, credentials
-  kThrottled,              // the client's own rate limiter would wait too long
-  kCancelled,              // stopped by the caller (Watch::Stop, Client::Shutdown)
+  kTransport,    // connect, TLS handshake, reset, idle timeout
+  kBadResponse,  // a 2xx whose body is not the JSON expected
+  kClientError,  // bad arguments or configuration, credentials
+  kThrottled,    // the client's own rate limiter would wait too long
+  kCancelled,    // stopped by the caller (Watch::Stop, Client::Shutdown)
 };
 
 // "NotFound", "Transport", ... (the metav1 reason for server-side reasons).
@@ -92,8 +91,12 @@ class ApiStatus {
   // Client-side failures.
   static ApiStatus Make(Reason reason, std::string_view message, int http_code = 0);
   static ApiStatus Transport(std::string_view message) { return Make(Reason::kTransport, message); }
-  static ApiStatus BadResponse(std::string_view message) { return Make(Reason::kBadResponse, message); }
-  static ApiStatus ClientError(std::string_view message) { return Make(Reason::kClientError, message); }
+  static ApiStatus BadResponse(std::string_view message) {
+    return Make(Reason::kBadResponse, message);
+  }
+  static ApiStatus ClientError(std::string_view message) {
+    return Make(Reason::kClientError, message);
+  }
   static ApiStatus Cancelled(std::string_view message) { return Make(Reason::kCancelled, message); }
   // A fedra::Status from configuration or credentials: kClientError (or OK).
   static ApiStatus FromStatus(const Status& status);
@@ -103,9 +106,13 @@ class ApiStatus {
   // The HTTP code (0 when the server never answered).
   int http_code() const { return rep_ ? rep_->http_code : 0; }
   // The server's (or client's) message, without the request context.
-  std::string_view message() const { return rep_ ? std::string_view(rep_->message) : std::string_view(); }
+  std::string_view message() const {
+    return rep_ ? std::string_view(rep_->message) : std::string_view();
+  }
   // "GET /apis/...", or "" for client-side errors without a request.
-  std::string_view context() const { return rep_ ? std::string_view(rep_->context) : std::string_view(); }
+  std::string_view context() const {
+    return rep_ ? std::string_view(rep_->context) : std::string_view();
+  }
   // Status.reason exactly as sent ("" when absent).
   std::string_view server_reason() const {
     return rep_ ? std::string_view(rep_->server_reason) : std::string_view();
@@ -113,8 +120,12 @@ class ApiStatus {
   // Status.details.causes (Invalid errors name the fields here).
   const std::vector<StatusCause>& causes() const;
   // Status.details.{group,kind,name} when sent.
-  std::string_view details_kind() const { return rep_ ? std::string_view(rep_->kind) : std::string_view(); }
-  std::string_view details_name() const { return rep_ ? std::string_view(rep_->name) : std::string_view(); }
+  std::string_view details_kind() const {
+    return rep_ ? std::string_view(rep_->kind) : std::string_view();
+  }
+  std::string_view details_name() const {
+    return rep_ ? std::string_view(rep_->name) : std::string_view();
+  }
   // Retry-After header, or Status.details.retryAfterSeconds when the header
   // is absent.
   std::optional<std::chrono::seconds> retry_after() const {
@@ -160,7 +171,9 @@ inline bool IsServiceUnavailable(const ApiStatus& s) {
   return s.reason() == Reason::kServiceUnavailable;
 }
 // Any 5xx answer.
-inline bool IsServerError(const ApiStatus& s) { return s.http_code() >= 500 && s.http_code() < 600; }
+inline bool IsServerError(const ApiStatus& s) {
+  return s.http_code() >= 500 && s.http_code() < 600;
+}
 // The server could not be reached or the connection broke.
 inline bool IsTransport(const ApiStatus& s) { return s.reason() == Reason::kTransport; }
 inline bool IsCancelled(const ApiStatus& s) { return s.reason() == Reason::kCancelled; }

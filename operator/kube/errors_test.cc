@@ -28,7 +28,8 @@ TEST(ApiStatus, ParsesStatusObjects) {
   EXPECT_EQ(s.message(), "pods \"web\" not found");
   EXPECT_EQ(s.details_name(), "web");
   EXPECT_EQ(s.details_kind(), "pods");
-  EXPECT_EQ(s.ToString(), "GET /api/v1/namespaces/a/pods/web: 404 NotFound: pods \"web\" not found");
+  EXPECT_EQ(s.ToString(),
+            "GET /api/v1/namespaces/a/pods/web: 404 NotFound: pods \"web\" not found");
   EXPECT_EQ(s.ToStatus().code(), StatusCode::kNotFound);
 }
 
@@ -76,7 +77,8 @@ TEST(ApiStatus, RetryAfterFromHeaderOrDetails) {
   EXPECT_EQ(h.retry_after()->count(), 3);
   EXPECT_TRUE(IsRetryable(h));
   ApiStatus d = ApiStatus::FromResponse(
-      503, R"({"kind":"Status","reason":"ServiceUnavailable","code":503,"details":{"retryAfterSeconds":7}})",
+      503,
+      R"({"kind":"Status","reason":"ServiceUnavailable","code":503,"details":{"retryAfterSeconds":7}})",
       "", "");
   EXPECT_TRUE(IsServiceUnavailable(d));
   EXPECT_TRUE(IsServerError(d));

@@ -44,8 +44,8 @@ class FakeApi {
   Status Start() { return server_->Start(); }
   uint16_t port() const { return server_->port(); }
   std::string url() const {
-    return std::string(server_->tls() ? "https" : "http") + "://127.0.0.1:" +
-           std::to_string(port());
+    return std::string(server_->tls() ? "https" : "http") +
+           "://127.0.0.1:" + std::to_string(port());
   }
   void Stop() { server_->Stop(); }
 
@@ -102,20 +102,24 @@ class FakeApi {
     }
     if (r.path == "/version") {
       return http::Response::Json(
-          200, R"({"major":"1","minor":"32","gitVersion":"v1.32.0-fake","platform":"linux/amd64"})");
+          200,
+          R"({"major":"1","minor":"32","gitVersion":"v1.32.0-fake","platform":"linux/amd64"})");
     }
-    if (r.path == "/api") return http::Response::Json(200, R"({"kind":"APIVersions","versions":["v1"]})");
+    if (r.path == "/api")
+      return http::Response::Json(200, R"({"kind":"APIVersions","versions":["v1"]})");
     if (r.path == "/apis") {
       return http::Response::Json(200, R"({"kind":"APIGroupList","groups":[{"name":"test.fedra.io",
         "versions":[{"groupVersion":"test.fedra.io/v1","version":"v1"}]}]})");
     }
     if (r.path == "/api/v1") {
-      return http::Response::Json(200, R"({"kind":"APIResourceList","groupVersion":"v1","resources":[
+      return http::Response::Json(200,
+                                  R"({"kind":"APIResourceList","groupVersion":"v1","resources":[
         {"name":"configmaps","namespaced":true,"kind":"ConfigMap","verbs":["get","list"],"shortNames":["cm"]},
         {"name":"namespaces","namespaced":false,"kind":"Namespace","verbs":["get"]}]})");
     }
     if (r.path == kPrefix) {
-      return http::Response::Json(200, R"({"kind":"APIResourceList","groupVersion":"test.fedra.io/v1",
+      return http::Response::Json(200,
+                                  R"({"kind":"APIResourceList","groupVersion":"test.fedra.io/v1",
         "resources":[{"name":"widgets","namespaced":true,"kind":"Widget","verbs":["get","list","create"]},
         {"name":"widgets/status","namespaced":true,"kind":"Widget","verbs":["get","patch","update"]}]})");
     }
@@ -189,7 +193,8 @@ class FakeApi {
         }
         updated.merge_patch(body);
       } else {
-        return StatusResponse(415, "UnsupportedMediaType", "the body of the request was in an unknown format");
+        return StatusResponse(415, "UnsupportedMediaType",
+                              "the body of the request was in an unknown format");
       }
       if (status_sub) {
         nlohmann::json only_status = obj;
@@ -240,9 +245,10 @@ class FakeApi {
     if (name.empty()) {
       return StatusResponse(422, "Invalid", "Widget.test.fedra.io \"\" is invalid",
                             {{"kind", "Widget"},
-                             {"causes", {{{"reason", "FieldValueRequired"},
-                                          {"message", "Required value: name or generateName is required"},
-                                          {"field", "metadata.name"}}}}});
+                             {"causes",
+                              {{{"reason", "FieldValueRequired"},
+                                {"message", "Required value: name or generateName is required"},
+                                {"field", "metadata.name"}}}}});
     }
     std::string key = ns + "/" + name;
     if (objects_.count(key)) {
@@ -263,10 +269,10 @@ class FakeApi {
     if (opts.is_object() && opts.contains("preconditions")) {
       const auto& pre = opts["preconditions"];
       if (pre.contains("uid") && pre["uid"] != obj["metadata"]["uid"]) {
-        return StatusResponse(409, "Conflict",
-                              "Precondition failed: UID in precondition: " +
-                                  pre["uid"].get<std::string>() + ", UID in object meta: " +
-                                  obj["metadata"]["uid"].get<std::string>());
+        return StatusResponse(
+            409, "Conflict",
+            "Precondition failed: UID in precondition: " + pre["uid"].get<std::string>() +
+                ", UID in object meta: " + obj["metadata"]["uid"].get<std::string>());
       }
       if (pre.contains("resourceVersion") &&
           pre["resourceVersion"] != obj["metadata"]["resourceVersion"]) {
@@ -275,7 +281,8 @@ class FakeApi {
     }
     objects_.erase(key);
     return http::Response::Json(
-        200, R"({"kind":"Status","apiVersion":"v1","status":"Success","details":{"kind":"widgets"}})");
+        200,
+        R"({"kind":"Status","apiVersion":"v1","status":"Success","details":{"kind":"widgets"}})");
   }
 
  public:

@@ -48,11 +48,11 @@ class TokenBucket {
   const int burst_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  double tokens_;             // guarded by mu_; may be negative (reserved)
-  Clock::time_point last_;    // guarded by mu_
-  bool cancelled_ = false;    // guarded by mu_
+  double tokens_;                           // guarded by mu_; may be negative (reserved)
+  Clock::time_point last_;                  // guarded by mu_
+  bool cancelled_ = false;                  // guarded by mu_
   std::chrono::nanoseconds total_wait_{0};  // guarded by mu_
-  uint64_t waits_ = 0;        // guarded by mu_
+  uint64_t waits_ = 0;                      // guarded by mu_
 };
 
 }  // namespace fedra::op::kube

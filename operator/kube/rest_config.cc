@@ -20,7 +20,8 @@ Status Err(const std::string& origin, const std::string& path, const std::string
 Status ReadPem(const std::string& origin, const std::string& field, const std::string& file,
                bool allow_files, Status (*check)(std::string_view), std::string* out) {
   if (!allow_files) {
-    return Err(origin, field, "refers to file " + file + ", which an in-memory kubeconfig cannot use");
+    return Err(origin, field,
+               "refers to file " + file + ", which an in-memory kubeconfig cannot use");
   }
   std::string data;
   Status st = ReadSmallFile(file, kMaxPemBytes, &data);
@@ -69,9 +70,8 @@ Status Resolve(const Kubeconfig& config, std::string_view context, bool allow_fi
   if (!cluster->certificate_authority_data.empty()) {
     rc.ca_pem = cluster->certificate_authority_data;
   } else if (!cluster->certificate_authority.empty()) {
-    FEDRA_RETURN_IF_ERROR(ReadPem(co, cp + ".certificate-authority",
-                                  cluster->certificate_authority, allow_files,
-                                  &CheckCertificatesPem, &rc.ca_pem));
+    FEDRA_RETURN_IF_ERROR(ReadPem(co, cp + ".certificate-authority", cluster->certificate_authority,
+                                  allow_files, &CheckCertificatesPem, &rc.ca_pem));
   }
   if (rc.insecure_skip_tls_verify && !rc.ca_pem.empty()) {
     // kubectl refuses this combination too: it is always a mistake.
@@ -104,9 +104,9 @@ Status Resolve(const Kubeconfig& config, std::string_view context, bool allow_fi
                                     &CheckPrivateKeyPem, &rc.client_key_pem));
     }
     if (rc.client_cert_pem.empty() != rc.client_key_pem.empty()) {
-      return Err(uo, up, rc.client_cert_pem.empty()
-                             ? "client-key is set without client-certificate"
-                             : "client-certificate is set without client-key");
+      return Err(uo, up,
+                 rc.client_cert_pem.empty() ? "client-key is set without client-certificate"
+                                            : "client-certificate is set without client-key");
     }
     if (!rc.client_cert_pem.empty()) {
       Status st = CheckKeyMatchesCertificate(rc.client_cert_pem, rc.client_key_pem);
@@ -188,7 +188,8 @@ Status RestConfigFromKubeconfigBytes(std::string_view text, std::string_view nam
         {"tokenFile", &u.token_file}};
     for (const auto& [field, value] : fields) {
       if (relative(*value)) {
-        return Err(std::string(name), u.path + "." + field, "relative paths need a kubeconfig file");
+        return Err(std::string(name), u.path + "." + field,
+                   "relative paths need a kubeconfig file");
       }
     }
   }
@@ -218,8 +219,8 @@ Status InClusterConfig(const InClusterOptions& options, RestConfig* out) {
   RestConfig rc;
   rc.source = "in-cluster";
   // An IPv6 literal needs brackets in a URL.
-  std::string h = host.find(':') != std::string::npos && host.front() != '[' ? "[" + host + "]"
-                                                                             : host;
+  std::string h =
+      host.find(':') != std::string::npos && host.front() != '[' ? "[" + host + "]" : host;
   rc.server = "https://" + h + ":" + port;
   std::string token;
   Status st = ReadSmallFile(options.token_file, 1u << 20, &token);

@@ -6,12 +6,18 @@ namespace fedra::op::kube {
 namespace {
 
 bool ParseType(std::string_view s, EventType* out) {
-  if (s == "ADDED") *out = EventType::kAdded;
-  else if (s == "MODIFIED") *out = EventType::kModified;
-  else if (s == "DELETED") *out = EventType::kDeleted;
-  else if (s == "BOOKMARK") *out = EventType::kBookmark;
-  else if (s == "ERROR") *out = EventType::kError;
-  else return false;
+  if (s == "ADDED")
+    *out = EventType::kAdded;
+  else if (s == "MODIFIED")
+    *out = EventType::kModified;
+  else if (s == "DELETED")
+    *out = EventType::kDeleted;
+  else if (s == "BOOKMARK")
+    *out = EventType::kBookmark;
+  else if (s == "ERROR")
+    *out = EventType::kError;
+  else
+    return false;
   return true;
 }
 
@@ -29,23 +35,34 @@ std::string Excerpt(std::string_view line) {
 
 std::string_view EventTypeName(EventType type) {
   switch (type) {
-    case EventType::kAdded: return "ADDED";
-    case EventType::kModified: return "MODIFIED";
-    case EventType::kDeleted: return "DELETED";
-    case EventType::kBookmark: return "BOOKMARK";
-    case EventType::kError: return "ERROR";
+    case EventType::kAdded:
+      return "ADDED";
+    case EventType::kModified:
+      return "MODIFIED";
+    case EventType::kDeleted:
+      return "DELETED";
+    case EventType::kBookmark:
+      return "BOOKMARK";
+    case EventType::kError:
+      return "ERROR";
   }
   return "?";
 }
 
 std::string_view WatchEndName(WatchEnd end) {
   switch (end) {
-    case WatchEnd::kStopped: return "Stopped";
-    case WatchEnd::kHandlerStopped: return "HandlerStopped";
-    case WatchEnd::kExpired: return "Expired";
-    case WatchEnd::kGatewayTimeout: return "GatewayTimeout";
-    case WatchEnd::kClosed: return "Closed";
-    case WatchEnd::kError: return "Error";
+    case WatchEnd::kStopped:
+      return "Stopped";
+    case WatchEnd::kHandlerStopped:
+      return "HandlerStopped";
+    case WatchEnd::kExpired:
+      return "Expired";
+    case WatchEnd::kGatewayTimeout:
+      return "GatewayTimeout";
+    case WatchEnd::kClosed:
+      return "Closed";
+    case WatchEnd::kError:
+      return "Error";
   }
   return "?";
 }
@@ -58,7 +75,8 @@ ApiStatus ParseWatchEvent(std::string_view line, WatchEvent* out) {
     return ApiStatus::BadResponse("not JSON at byte " + std::to_string(e.byte) + ": \"" +
                                   Excerpt(line) + "\"");
   }
-  if (!doc.is_object()) return ApiStatus::BadResponse("event is not an object: \"" + Excerpt(line) + "\"");
+  if (!doc.is_object())
+    return ApiStatus::BadResponse("event is not an object: \"" + Excerpt(line) + "\"");
   auto type = doc.find("type");
   if (type == doc.end() || !type->is_string()) {
     return ApiStatus::BadResponse("event has no type: \"" + Excerpt(line) + "\"");
@@ -171,9 +189,9 @@ WatchResult Watch::Run(const WatchHandler& handler) {
       ++line_no;
       if (truncated) {
         why = Why::kBadLine;
-        line_error = ApiStatus::BadResponse("watch line " + std::to_string(line_no) +
-                                            " truncated at end of stream: \"" + Excerpt(line) +
-                                            "\"");
+        line_error =
+            ApiStatus::BadResponse("watch line " + std::to_string(line_no) +
+                                   " truncated at end of stream: \"" + Excerpt(line) + "\"");
         return false;
       }
       if (line.empty()) return true;  // keep-alive blank lines are harmless
@@ -200,8 +218,8 @@ WatchResult Watch::Run(const WatchHandler& handler) {
       return true;
     };
     const std::string path = BuildPath(result.resource_version);
-    ApiStatus st = client_->StreamLines(path, on_line, &canceller_, options_.max_line_bytes,
-                                        idle_timeout);
+    ApiStatus st =
+        client_->StreamLines(path, on_line, &canceller_, options_.max_line_bytes, idle_timeout);
     line_error = line_error.WithContext("GET " + path);
     if (stopped_ || IsCancelled(st)) {
       result.end = WatchEnd::kStopped;

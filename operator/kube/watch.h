@@ -39,10 +39,9 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "operator/kube/client.h"
 #include "operator/kube/errors.h"

@@ -193,7 +193,8 @@ TEST(ParseWatchEvent, GoodAndBadLines) {
       {"{\"object\":{}}", "event has no type"},
       {"{\"type\":\"UPSERTED\",\"object\":{}}", "event type \"UPSERTED\" unknown"},
       {"{\"type\":\"ADDED\"}", "ADDED event has no object"},
-      {"{\"type\":\"ADDED\",\"object\":{\"kind\":\"Widget\"}}", "ADDED event object has no metadata"},
+      {"{\"type\":\"ADDED\",\"object\":{\"kind\":\"Widget\"}}",
+       "ADDED event object has no metadata"},
       {"{\"type\":\"DELETED\",\"object\":{\"metadata\":{\"name\":\"a\"}}}",
        "no metadata.resourceVersion"},
   };
