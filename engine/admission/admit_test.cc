@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "admission/documents.h"
 #include "admission/response.h"
 #include "admission/revision.h"
@@ -287,6 +290,30 @@ violation contains {"msg": "protected"} if input.review.operation == "DELETE")")
     "uid":"d","kind":{"group":"","version":"v1","kind":"ConfigMap"},"operation":"DELETE",
     "namespace":"a","oldObject":{"metadata":{"labels":{"protected":"true"}}}}})";
   EXPECT_FALSE(AdmitOrDie(*rev, review).allowed);
+}
+
+TEST(Admit, SharedRevisionFromManyThreads) {
+  auto rev = BuildOrDie({Spec("needs-team", "enforcement: Deny", kNeedsTeam),
+                         Spec("warn-team", "enforcement: Warn", "package warnteam\n" +
+                                                                  std::string(kNeedsTeam).substr(15))});
+  const Value denied = Json(Review());
+  const Value allowed = Json(Review(R"({"team":"x"})"));
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        bool want_allowed = (i + t) % 2 == 0;
+        AdmitResult r;
+        Status s = rev->Admit(want_allowed ? allowed : denied, {}, &r);
+        if (!s.ok() || r.allowed != want_allowed || r.warnings.size() != (want_allowed ? 0u : 1u)) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(Build, SamePackageTwiceIsAnError) {
