@@ -323,6 +323,24 @@ TEST(InCluster, ReadsTokenCaAndEnvironment) {
   EXPECT_EQ(rc.server, "https://[fd00::1]:443");
 }
 
+TEST(InCluster, FromEnvironment) {
+  TempDir dir;
+  InClusterOptions o;
+  o.token_file = dir.Write("token", "t");
+  o.ca_file = dir.Write("ca.crt", Pki::Get().ca.cert_pem);
+  o.namespace_file = dir.path() + "/absent";  // optional
+  setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1", 1);
+  setenv("KUBERNETES_SERVICE_PORT", "6443", 1);
+  RestConfig rc;
+  Status st = InClusterConfig(o, &rc);
+  unsetenv("KUBERNETES_SERVICE_HOST");
+  unsetenv("KUBERNETES_SERVICE_PORT");
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rc.server, "https://10.96.0.1:6443");
+  EXPECT_EQ(rc.source, "in-cluster");
+  EXPECT_TRUE(rc.default_namespace.empty());
+}
+
 TEST(InCluster, ErrorsNameWhatIsMissing) {
   TempDir dir;
   InClusterOptions o;
