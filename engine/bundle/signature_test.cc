@@ -348,6 +348,27 @@ TEST(Signatures, OpaTestVectors) {
   EXPECT_EQ(hex, "a005c38a509dc2d5a7407b9494efb2ad");
 }
 
+// OPA keeps number literals as written (json.Number) and lets the last of
+// repeated keys win (a Go map).
+TEST(Signatures, CanonicalJsonKeepsNumberLiterals) {
+  std::string out;
+  Limits l;
+  ASSERT_TRUE(CanonicalJsonText(R"( {"b": 1.0, "a": [1e3, -0, 2.50, "\u00e9\ud83d\ude00\/"], "c": {}, "d": []} )",
+                                "data.json", l, &out)
+                  .ok());
+  EXPECT_EQ(out, "{\"a\":[1e3,-0,2.50,\"é😀/\"],\"b\":1.0,\"c\":{},\"d\":[]}");
+  ASSERT_TRUE(CanonicalJsonText(R"({"k": 1, "j": true, "k": null})", "data.json", l, &out).ok());
+  EXPECT_EQ(out, "{\"j\":true,\"k\":null}");
+  Status st = CanonicalJsonText("{\"a\": ", "dir/data.json", l, &out);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.ToString().find("dir/data.json"), std::string::npos) << st.ToString();
+  // A digest over the literal text: "1.0" and "1" differ, as they do in OPA.
+  std::string d1, d2;
+  ASSERT_TRUE(HashFile("data.json", R"({"a": 1.0})", "SHA-256", l, &d1).ok());
+  ASSERT_TRUE(HashFile("data.json", R"({"a": 1})", "SHA-256", l, &d2).ok());
+  EXPECT_NE(d1, d2);
+}
+
 // OPA hashes structured files canonically: sorted keys, no whitespace, Go's
 // string escaping without HTML escapes.
 TEST(Signatures, CanonicalJson) {

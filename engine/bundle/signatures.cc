@@ -26,8 +26,9 @@ std::string BaseName(std::string_view path) {
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
-// Go's json.Encoder with SetEscapeHTML(false), as OPA's encodePrimitive uses it.
-void AppendGoString(std::string_view s, std::string* out) {
+}  // namespace
+
+void AppendGoJsonString(std::string_view s, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
   for (size_t i = 0; i < s.size(); ++i) {
@@ -60,6 +61,8 @@ void AppendGoString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
+namespace {
+
 // An explicit stack keeps deep documents off the C++ stack (depth is
 // bounded by the parser anyway).
 void AppendCanonical(const Value& root, std::string* out) {
@@ -80,7 +83,7 @@ void AppendCanonical(const Value& root, std::string* out) {
         stack.push_back({v, 0});
         break;
       case Kind::kString:
-        AppendGoString(v->str(), out);
+        AppendGoJsonString(v->str(), out);
         break;
       default:
         AppendJson(*v, out);
@@ -101,9 +104,9 @@ void AppendCanonical(const Value& root, std::string* out) {
     if (v->is_object()) {
       const ObjectEntry& e = v->object()[i];
       if (e.first.is_string()) {
-        AppendGoString(e.first.str(), out);
+        AppendGoJsonString(e.first.str(), out);
       } else {
-        AppendGoString(ToJson(e.first), out);
+        AppendGoJsonString(ToJson(e.first), out);
       }
       out->push_back(':');
       open(&e.second);  // may reallocate `stack`: `f` is not used after this
@@ -267,9 +270,14 @@ Status HashFile(std::string_view path, std::string_view contents, std::string_vi
   std::string canonical;
   std::string_view bytes = contents;
   if (IsStructuredDoc(path)) {
-    Value v;
-    FEDRA_RETURN_IF_ERROR(ParseStructured(path, contents, limits, &v));
-    canonical = CanonicalJson(v);
+    std::string base = BaseName(path);
+    if (base == "data.yaml" || base == "data.yml") {
+      Value v;
+      FEDRA_RETURN_IF_ERROR(ParseStructured(path, contents, limits, &v));
+      canonical = CanonicalJson(v);
+    } else {
+      FEDRA_RETURN_IF_ERROR(CanonicalJsonText(contents, path, limits, &canonical));
+    }
     bytes = canonical;
   }
   unsigned char out[EVP_MAX_MD_SIZE];

@@ -36,8 +36,17 @@ struct FileHash {
 // .manifest.
 bool IsStructuredDoc(std::string_view path);
 
-// OPA's canonical byte stream of a JSON value (what is hashed).
+// OPA's canonical byte stream of a JSON value (what is hashed): objects
+// with sorted keys, no whitespace, strings as Go's encoding/json writes them
+// without HTML escaping. Numbers are written as Fedra writes them.
 std::string CanonicalJson(const Value& v);
+// The same from JSON text, keeping each number's literal text as OPA does
+// (json.Decoder.UseNumber); used for data.json and .manifest
+// (canonical_json.cc). Errors are ParseJson's, naming `source`.
+Status CanonicalJsonText(std::string_view json, std::string_view source, const Limits& limits, std::string* out);
+// Appends `s` as a JSON string the way Go's json.Encoder with
+// SetEscapeHTML(false) does (\u2028 and \u2029 escaped, \b and \f short).
+void AppendGoJsonString(std::string_view s, std::string* out);
 
 // The digest (raw bytes) of a file's contents with `algorithm` (MD5, SHA-1,
 // SHA-224, SHA-256, SHA-384, SHA-512, SHA-512-224, SHA-512-256). Structured
