@@ -204,7 +204,13 @@ struct Client::Impl {
     Status read = ReadBundle(raw, options.read, &b);
     if (!read.ok()) return read;
     b.etag = etag;
-    Status accepted = on_bundle(b);
+    Status accepted;
+    try {
+      accepted = on_bundle(b);
+    } catch (const std::exception& e) {
+      // The callback is the engine's; an exception must not end the thread.
+      accepted = Status::Internal(std::string("bundle callback threw: ") + e.what());
+    }
     if (!accepted.ok()) return accepted.WithContext("bundle rejected (revision \"" + b.revision + "\")");
     {
       std::lock_guard<std::mutex> l(mu);
