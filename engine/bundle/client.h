@@ -13,8 +13,8 @@
 //   (uniformly jittered). A "long poll" answered 304 at once (something in
 //   between dropped Prefer) is followed by a backoff_base pause, not a spin.
 // - Failures (connection errors, non-200/304 statuses, bundles that fail to
-//   read or verify) back off exponentially with full jitter, bounded by
-//   backoff_max, and reset after a success.
+//   read or verify) back off exponentially: d = backoff_base * 2^(n-1)
+//   capped at backoff_max, each delay drawn from [d/2, d]; a success resets.
 // - A bundle that reads and verifies is handed to the callback. When the
 //   callback accepts it (returns OK) it becomes the active bundle and is
 //   persisted; when it rejects it (e.g. it does not compile) the old one
