@@ -13,14 +13,22 @@ using internal::Member;
 
 std::string_view OutcomeName(Outcome o) {
   switch (o) {
-    case Outcome::kAllowed: return "allowed";
-    case Outcome::kDenied: return "denied";
-    case Outcome::kWarned: return "warned";
-    case Outcome::kDryRun: return "dryrun";
-    case Outcome::kMutated: return "mutated";
-    case Outcome::kAdvised: return "advised";
-    case Outcome::kErrorDenied: return "error_denied";
-    case Outcome::kErrorIgnored: return "error_ignored";
+    case Outcome::kAllowed:
+      return "allowed";
+    case Outcome::kDenied:
+      return "denied";
+    case Outcome::kWarned:
+      return "warned";
+    case Outcome::kDryRun:
+      return "dryrun";
+    case Outcome::kMutated:
+      return "mutated";
+    case Outcome::kAdvised:
+      return "advised";
+    case Outcome::kErrorDenied:
+      return "error_denied";
+    case Outcome::kErrorIgnored:
+      return "error_ignored";
   }
   return "allowed";
 }
@@ -40,7 +48,8 @@ Status RequireString(const Value& obj, std::string_view key, std::string_view pa
   Value v = Member(obj, key);
   std::string p = internal::Join(path, key);
   if (v.is_undefined() || v.is_null()) return FieldError(p, "required");
-  if (!v.is_string()) return FieldError(p, "expected a string, found " + std::string(KindName(v.kind())));
+  if (!v.is_string())
+    return FieldError(p, "expected a string, found " + std::string(KindName(v.kind())));
   if (non_empty && v.str().empty()) return FieldError(p, "must not be empty");
   *out = v.str();  // views into `obj`, which the caller keeps alive
   return Status::OK();
@@ -57,14 +66,14 @@ Status OptionalString(const Value& obj, std::string_view key, std::string_view p
 // names the JSON path.
 Status ParseReview(const Value& review, Request* out) {
   if (!review.is_object()) {
-    return FieldError("$", "expected an AdmissionReview object, found " +
-                               std::string(KindName(review.kind())));
+    return FieldError(
+        "$", "expected an AdmissionReview object, found " + std::string(KindName(review.kind())));
   }
   std::string_view api_version, kind;
   FEDRA_RETURN_IF_ERROR(RequireString(review, "apiVersion", "", true, &api_version));
   if (api_version != kReviewApiVersion) {
-    return FieldError("apiVersion", "expected \"" + std::string(kReviewApiVersion) + "\", found \"" +
-                                        std::string(api_version) + "\"");
+    return FieldError("apiVersion", "expected \"" + std::string(kReviewApiVersion) +
+                                        "\", found \"" + std::string(api_version) + "\"");
   }
   FEDRA_RETURN_IF_ERROR(RequireString(review, "kind", "", true, &kind));
   if (kind != "AdmissionReview") {
@@ -80,7 +89,8 @@ Status ParseReview(const Value& review, Request* out) {
   FEDRA_RETURN_IF_ERROR(RequireString(r, "uid", "request", true, &out->uid));
   const Value* k = r.Find("kind");
   if (!k || k->is_null()) return FieldError("request.kind", "required");
-  if (!k->is_object()) return FieldError("request.kind", "expected an object {group, version, kind}");
+  if (!k->is_object())
+    return FieldError("request.kind", "expected an object {group, version, kind}");
   RequestFacts& f = out->facts;
   FEDRA_RETURN_IF_ERROR(RequireString(*k, "kind", "request.kind", true, &f.kind));
   FEDRA_RETURN_IF_ERROR(OptionalString(*k, "group", "request.kind", &f.group));
@@ -108,8 +118,9 @@ Status ParseReview(const Value& review, Request* out) {
   }
   Value metadata = Member(object, "metadata");
   if (metadata.defined() && !metadata.is_object()) {
-    return FieldError(f.operation == "DELETE" ? "request.oldObject.metadata" : "request.object.metadata",
-                      "expected an object");
+    return FieldError(
+        f.operation == "DELETE" ? "request.oldObject.metadata" : "request.object.metadata",
+        "expected an object");
   }
   f.labels = Member(metadata, "labels");
   if (f.labels.defined() && !f.labels.is_null() && !f.labels.is_object()) {
@@ -210,9 +221,8 @@ Status Revision::Admit(const Value& admission_review, const AdmitOptions& option
     d.index = i;
 
     EvalOptions eo;
-    eo.input = Value::Object({{params_key, spec.parameters},
-                              {request_key, req.request},
-                              {review_key, req.request}});
+    eo.input = Value::Object(
+        {{params_key, spec.parameters}, {request_key, req.request}, {review_key, req.request}});
     eo.deadline = options.deadline;
     eo.cancel = options.cancel;
 
@@ -254,13 +264,16 @@ Status Revision::Admit(const Value& admission_review, const AdmitOptions& option
         d.outcome = Outcome::kDryRun;
       } else if (recommendation) {
         d.outcome = Outcome::kAdvised;
-        for (const Violation& v : d.violations) warnings.push_back(PrefixedMessage(spec.name, v.message));
+        for (const Violation& v : d.violations)
+          warnings.push_back(PrefixedMessage(spec.name, v.message));
       } else if (spec.enforcement == Enforcement::kWarn) {
         d.outcome = Outcome::kWarned;
-        for (const Violation& v : d.violations) warnings.push_back(PrefixedMessage(spec.name, v.message));
+        for (const Violation& v : d.violations)
+          warnings.push_back(PrefixedMessage(spec.name, v.message));
       } else {
         d.outcome = Outcome::kDenied;
-        for (const Violation& v : d.violations) denials.push_back(PrefixedMessage(spec.name, v.message));
+        for (const Violation& v : d.violations)
+          denials.push_back(PrefixedMessage(spec.name, v.message));
       }
     }
     if (st.ok() && !ops.empty()) {

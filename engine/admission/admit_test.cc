@@ -45,8 +45,10 @@ std::string Review(std::string_view labels = "{}", std::string_view ns = "defaul
                    std::string_view op = "CREATE") {
   return R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
     "uid":"u-1","kind":{"group":"","version":"v1","kind":"Pod"},
-    "operation":")" + std::string(op) + R"(","namespace":")" + std::string(ns) + R"(","name":"p",
-    "object":{"metadata":{"name":"p","labels":)" + std::string(labels) + R"(},
+    "operation":")" +
+         std::string(op) + R"(","namespace":")" + std::string(ns) + R"(","name":"p",
+    "object":{"metadata":{"name":"p","labels":)" +
+         std::string(labels) + R"(},
       "spec":{"containers":[{"name":"c","image":"nginx"}]}}}})";
 }
 
@@ -152,8 +154,9 @@ patch contains {"op": "remove", "path": "/spec"} if true)"),
   ASSERT_TRUE(r.allowed);
   const Value& resp = *r.response.Find("response");
   EXPECT_EQ(resp.Find("patchType")->str(), "JSONPatch");
-  std::string want = R"([{"op":"add","path":"/metadata/labels/managed","value":"fedra"},)"
-                     R"({"op":"replace","path":"/spec/containers/0/imagePullPolicy","value":"Always"}])";
+  std::string want =
+      R"([{"op":"add","path":"/metadata/labels/managed","value":"fedra"},)"
+      R"({"op":"replace","path":"/spec/containers/0/imagePullPolicy","value":"Always"}])";
   EXPECT_EQ(resp.Find("patch")->str(), Base64Encode(want));
   EXPECT_EQ(r.decisions[0].outcome, Outcome::kMutated);
   EXPECT_EQ(r.decisions[2].outcome, Outcome::kDryRun);
@@ -241,8 +244,10 @@ TEST(Admit, MalformedReviewsNameThePath) {
   } cases[] = {
       {"[]", "$: expected an AdmissionReview object"},
       {R"({"kind":"AdmissionReview","request":{}})", "apiVersion: required"},
-      {R"({"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview"})", "apiVersion: expected"},
-      {R"({"apiVersion":"admission.k8s.io/v1","kind":"Pod"})", "kind: expected \"AdmissionReview\""},
+      {R"({"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview"})",
+       "apiVersion: expected"},
+      {R"({"apiVersion":"admission.k8s.io/v1","kind":"Pod"})",
+       "kind: expected \"AdmissionReview\""},
       {R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"})", "request: required"},
       {R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":"x"})",
        "request: expected an object"},
@@ -283,8 +288,9 @@ TEST(Admit, MalformedReviewsNameThePath) {
 }
 
 TEST(Admit, DeleteMatchesLabelsOfOldObject) {
-  auto rev = BuildOrDie({Spec("protect", R"(match: {labelSelector: {matchLabels: {protected: "true"}}})",
-                              R"(package protect
+  auto rev =
+      BuildOrDie({Spec("protect", R"(match: {labelSelector: {matchLabels: {protected: "true"}}})",
+                       R"(package protect
 violation contains {"msg": "protected"} if input.review.operation == "DELETE")")});
   std::string review = R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
     "uid":"d","kind":{"group":"","version":"v1","kind":"ConfigMap"},"operation":"DELETE",
@@ -294,8 +300,8 @@ violation contains {"msg": "protected"} if input.review.operation == "DELETE")")
 
 TEST(Admit, SharedRevisionFromManyThreads) {
   auto rev = BuildOrDie({Spec("needs-team", "enforcement: Deny", kNeedsTeam),
-                         Spec("warn-team", "enforcement: Warn", "package warnteam\n" +
-                                                                  std::string(kNeedsTeam).substr(15))});
+                         Spec("warn-team", "enforcement: Warn",
+                              "package warnteam\n" + std::string(kNeedsTeam).substr(15))});
   const Value denied = Json(Review());
   const Value allowed = Json(Review(R"({"team":"x"})"));
   std::atomic<int> wrong{0};
@@ -327,7 +333,8 @@ TEST(Build, SamePackageTwiceIsAnError) {
 
 TEST(Build, CompileErrorsNameThePolicyAndLocation) {
   PolicySource src;
-  src.policies = {Spec("broken", "{}", "package broken\n\nviolation contains \"x\" if {\n  y > 1\n}\n")};
+  src.policies = {
+      Spec("broken", "{}", "package broken\n\nviolation contains \"x\" if {\n  y > 1\n}\n")};
   std::shared_ptr<const Revision> rev;
   Status s = Build(std::move(src), {}, &rev);
   ASSERT_FALSE(s.ok());

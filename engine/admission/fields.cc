@@ -34,7 +34,8 @@ Status OptString(const Value& obj, std::string_view key, std::string_view path, 
   Value v = Member(obj, key);
   if (v.is_undefined() || v.is_null()) return Status::OK();
   if (!v.is_string()) {
-    return FieldError(Join(path, key), "expected a string, found " + std::string(KindName(v.kind())));
+    return FieldError(Join(path, key),
+                      "expected a string, found " + std::string(KindName(v.kind())));
   }
   *out = std::string(v.str());
   return Status::OK();
@@ -68,7 +69,8 @@ Status OptObject(const Value& obj, std::string_view key, std::string_view path, 
     return Status::OK();
   }
   if (!v.is_object()) {
-    return FieldError(Join(path, key), "expected an object, found " + std::string(KindName(v.kind())));
+    return FieldError(Join(path, key),
+                      "expected an object, found " + std::string(KindName(v.kind())));
   }
   *out = v;
   return Status::OK();

@@ -21,8 +21,8 @@ Status AddLibs(const Value& libs, std::string_view path, std::string_view origin
   for (size_t i = 0; i < libs.size(); ++i) {
     const Value& lib = libs.array()[i];
     if (!lib.is_string()) return FieldError(Index(path, i), "expected a string");
-    out->modules.push_back({std::string(origin) + ":libs[" + std::to_string(i) + "]",
-                            std::string(lib.str())});
+    out->modules.push_back(
+        {std::string(origin) + ":libs[" + std::to_string(i) + "]", std::string(lib.str())});
   }
   return Status::OK();
 }
@@ -96,15 +96,16 @@ Status ParseConstraintTemplate(const Value& doc, std::string_view origin, Constr
   return FieldError("spec.targets", "no target " + std::string(kGatekeeperTarget));
 }
 
-Status ConstraintToPolicy(const ConstraintTemplate& tmpl, const Value& constraint, PolicySpec* out) {
+Status ConstraintToPolicy(const ConstraintTemplate& tmpl, const Value& constraint,
+                          PolicySpec* out) {
   *out = PolicySpec{};
   if (!constraint.is_object()) return FieldError("$", "expected a Constraint object");
   std::string api_version, kind;
   FEDRA_RETURN_IF_ERROR(OptString(constraint, "apiVersion", "", &api_version));
   FEDRA_RETURN_IF_ERROR(OptString(constraint, "kind", "", &kind));
   if (!api_version.starts_with("constraints.gatekeeper.sh/")) {
-    return FieldError("apiVersion", "expected constraints.gatekeeper.sh/..., found \"" +
-                                        api_version + "\"");
+    return FieldError("apiVersion",
+                      "expected constraints.gatekeeper.sh/..., found \"" + api_version + "\"");
   }
   if (kind != tmpl.kind) {
     return FieldError("kind", "\"" + kind + "\" is not the template's kind \"" + tmpl.kind + "\"");

@@ -129,8 +129,9 @@ spec:
   ASSERT_TRUE(Build(std::move(src), {}, &rev).ok());
 
   Value review;
-  ASSERT_TRUE(ReviewForObject(Yaml("{apiVersion: v1, kind: ConfigMap, metadata: {name: bad, namespace: a}}"),
-                              "u", &review)
+  ASSERT_TRUE(ReviewForObject(
+                  Yaml("{apiVersion: v1, kind: ConfigMap, metadata: {name: bad, namespace: a}}"),
+                  "u", &review)
                   .ok());
   EXPECT_EQ(ToJson(*review.Find("request")->Find("kind")),
             R"({"group":"","kind":"ConfigMap","version":"v1"})");
@@ -141,25 +142,33 @@ spec:
 
   for (const char* bad : {"spec: {enforcementAction: scoped}", "spec: {match: {name: x}}",
                           "spec: {match: {kinds: Pod}}"}) {
-    std::string doc = std::string("apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sDenyName\n"
-                                  "metadata: {name: c}\n") + bad;
+    std::string doc = std::string(
+                          "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sDenyName\n"
+                          "metadata: {name: c}\n") +
+                      bad;
     EXPECT_FALSE(ConstraintToPolicy(t, Yaml(doc), &spec).ok()) << bad;
   }
-  EXPECT_FALSE(ConstraintToPolicy(t, Yaml("apiVersion: constraints.gatekeeper.sh/v1beta1\n"
-                                          "kind: Other\nmetadata: {name: c}"),
+  EXPECT_FALSE(ConstraintToPolicy(t,
+                                  Yaml("apiVersion: constraints.gatekeeper.sh/v1beta1\n"
+                                       "kind: Other\nmetadata: {name: c}"),
                                   &spec)
                    .ok());
 }
 
 TEST(Inventory, GatekeeperLayout) {
   Value inv = Value::EmptyObject();
-  ASSERT_TRUE(AddToInventory(Yaml("{apiVersion: v1, kind: Namespace, metadata: {name: prod}}"), &inv).ok());
+  ASSERT_TRUE(
+      AddToInventory(Yaml("{apiVersion: v1, kind: Namespace, metadata: {name: prod}}"), &inv).ok());
   ASSERT_TRUE(AddToInventory(Yaml("{apiVersion: networking.k8s.io/v1, kind: Ingress, "
                                   "metadata: {name: web, namespace: prod}}"),
                              &inv)
                   .ok());
   EXPECT_NE(inv.Find("cluster")->Find("v1")->Find("Namespace")->Find("prod"), nullptr);
-  EXPECT_NE(inv.Find("namespace")->Find("prod")->Find("networking.k8s.io/v1")->Find("Ingress")->Find("web"),
+  EXPECT_NE(inv.Find("namespace")
+                ->Find("prod")
+                ->Find("networking.k8s.io/v1")
+                ->Find("Ingress")
+                ->Find("web"),
             nullptr);
   EXPECT_FALSE(AddToInventory(Yaml("{kind: Pod, metadata: {name: x}}"), &inv).ok());
 }
@@ -189,8 +198,9 @@ class TempDir {
 TEST(Verify, CountsPassFailSkipAndReportsWhy) {
   TempDir dir;
   dir.Write("t.yaml", kTemplateV0);
-  dir.Write("c.yaml", "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sDenyName\n"
-                      "metadata: {name: c}\nspec: {parameters: {name: bad}}\n");
+  dir.Write("c.yaml",
+            "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sDenyName\n"
+            "metadata: {name: c}\nspec: {parameters: {name: bad}}\n");
   dir.Write("bad.yaml", "{apiVersion: v1, kind: ConfigMap, metadata: {name: bad, namespace: a}}");
   dir.Write("good.yaml", "{apiVersion: v1, kind: ConfigMap, metadata: {name: good, namespace: a}}");
   dir.Write("notes.yaml", "just: some yaml");
@@ -216,40 +226,51 @@ tests:
 )");
   std::vector<std::string> lines;
   VerifyCounts counts;
-  Status s = Verify({dir.path()}, {}, [&](std::string_view l) { lines.emplace_back(l); }, &counts);
+  Status s = Verify(
+      {dir.path()}, {}, [&](std::string_view l) { lines.emplace_back(l); }, &counts);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(counts.passed, 4);
   EXPECT_EQ(counts.failed, 3);
   EXPECT_EQ(counts.skipped, 1);
   std::string all;
   for (const std::string& l : lines) all += l + "\n";
-  EXPECT_NE(all.find("FAIL  names/wrong: assertion 1: want violations yes, got 0"), std::string::npos)
-      << all;
-  EXPECT_NE(all.find("FAIL  names/wrong-message: assertion 1: want violations yes matching \"nope\""),
+  EXPECT_NE(all.find("FAIL  names/wrong: assertion 1: want violations yes, got 0"),
             std::string::npos)
       << all;
+  EXPECT_NE(
+      all.find("FAIL  names/wrong-message: assertion 1: want violations yes matching \"nope\""),
+      std::string::npos)
+      << all;
   EXPECT_NE(all.find("FAIL  names/missing-object: "), std::string::npos) << all;
-  EXPECT_NE(all.find("ok    constraint-kind-mismatch (invalid constraint rejected"), std::string::npos)
+  EXPECT_NE(all.find("ok    constraint-kind-mismatch (invalid constraint rejected"),
+            std::string::npos)
       << all;
 
   VerifyOptions only;
   only.run = "names/bad$";
-  ASSERT_TRUE(Verify({dir.path()}, only, [](std::string_view) {}, &counts).ok());
+  ASSERT_TRUE(Verify(
+                  {dir.path()}, only, [](std::string_view) {}, &counts)
+                  .ok());
   EXPECT_EQ(counts.passed, 1);
   EXPECT_EQ(counts.failed, 0);
 
-  EXPECT_EQ(Verify({dir.path() + "/missing"}, {}, [](std::string_view) {}, &counts).code(),
+  EXPECT_EQ(Verify(
+                {dir.path() + "/missing"}, {}, [](std::string_view) {}, &counts)
+                .code(),
             StatusCode::kNotFound);
   only.run = "(";
-  EXPECT_EQ(Verify({dir.path()}, only, [](std::string_view) {}, &counts).code(),
+  EXPECT_EQ(Verify(
+                {dir.path()}, only, [](std::string_view) {}, &counts)
+                .code(),
             StatusCode::kInvalidArgument);
 }
 
 TEST(Verify, TheRepositorySuitesPass) {
   VerifyCounts counts;
   std::string out;
-  Status s = Verify({std::string(FEDRA_SOURCE_DIR) + "/tests/gatekeeper"}, {},
-                    [&](std::string_view l) { out += std::string(l) + "\n"; }, &counts);
+  Status s = Verify(
+      {std::string(FEDRA_SOURCE_DIR) + "/tests/gatekeeper"}, {},
+      [&](std::string_view l) { out += std::string(l) + "\n"; }, &counts);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(counts.failed, 0) << out;
   EXPECT_GE(counts.passed, 30) << out;

@@ -44,7 +44,8 @@ bool MatchRequest(const MatchSpec& match, const RequestFacts& r,
   }
   if (!ListMatches(match.operations, r.operation)) return false;
   switch (match.scope) {
-    case Scope::kAll: break;
+    case Scope::kAll:
+      break;
     case Scope::kCluster:
       if (r.namespaced) return false;
       break;

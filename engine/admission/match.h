@@ -20,9 +20,9 @@ struct RequestFacts {
   // request.namespace, or the object's own name when it is a Namespace; empty
   // for other cluster-scoped objects, which those criteria never exclude.
   std::string_view ns;
-  bool is_namespace = false;   // the object is a core/v1 Namespace
-  bool namespaced = false;     // request.namespace was set
-  Value labels;                // object.metadata.labels (oldObject's for DELETE)
+  bool is_namespace = false;  // the object is a core/v1 Namespace
+  bool namespaced = false;    // request.namespace was set
+  Value labels;               // object.metadata.labels (oldObject's for DELETE)
 };
 
 // `ns_labels` is called at most once, only when a namespaceSelector must look

@@ -20,9 +20,12 @@ std::string_view PolicyTypeName(PolicyType t) {
 
 std::string_view EnforcementName(Enforcement e) {
   switch (e) {
-    case Enforcement::kDeny: return "Deny";
-    case Enforcement::kWarn: return "Warn";
-    case Enforcement::kDryRun: return "DryRun";
+    case Enforcement::kDeny:
+      return "Deny";
+    case Enforcement::kWarn:
+      return "Warn";
+    case Enforcement::kDryRun:
+      return "DryRun";
   }
   return "Deny";
 }
@@ -82,8 +85,8 @@ Status ParseRequirement(const Value& v, std::string_view path, LabelRequirement*
   FEDRA_RETURN_IF_ERROR(OptString(v, "key", path, &out->key));
   if (out->key.empty()) return FieldError(Join(path, "key"), "required");
   bool present = false;
-  FEDRA_RETURN_IF_ERROR(OptEnum(v, "operator", path, {"In", "NotIn", "Exists", "DoesNotExist"},
-                                &out->op, &present));
+  FEDRA_RETURN_IF_ERROR(
+      OptEnum(v, "operator", path, {"In", "NotIn", "Exists", "DoesNotExist"}, &out->op, &present));
   if (!present) return FieldError(Join(path, "operator"), "required");
   FEDRA_RETURN_IF_ERROR(OptStrings(v, "values", path, &out->values));
   bool set_op = out->op == LabelRequirement::Op::kIn || out->op == LabelRequirement::Op::kNotIn;
@@ -201,13 +204,12 @@ Status ParseMatch(const Value& match, std::string_view path, MatchSpec* out) {
 Status ParsePolicySpec(const Value& spec, std::string_view path, bool with_modules,
                        PolicySpec* out) {
   if (!spec.is_object()) return FieldError(path, "expected an object");
-  FEDRA_RETURN_IF_ERROR(
-      OptEnum(spec, "type", path, {"Admission", "Recommendation"}, &out->type));
+  FEDRA_RETURN_IF_ERROR(OptEnum(spec, "type", path, {"Admission", "Recommendation"}, &out->type));
   FEDRA_RETURN_IF_ERROR(
       OptEnum(spec, "enforcement", path, {"Deny", "Warn", "DryRun"}, &out->enforcement));
   bool failure_set = false;
-  FEDRA_RETURN_IF_ERROR(OptEnum(spec, "failurePolicy", path, {"Fail", "Ignore"},
-                                &out->failure_policy, &failure_set));
+  FEDRA_RETURN_IF_ERROR(
+      OptEnum(spec, "failurePolicy", path, {"Fail", "Ignore"}, &out->failure_policy, &failure_set));
   if (!failure_set) {
     out->failure_policy =
         out->enforcement == Enforcement::kDeny && out->type == PolicyType::kAdmission
@@ -222,8 +224,7 @@ Status ParsePolicySpec(const Value& spec, std::string_view path, bool with_modul
     }
     out->rego_version = n == 0 ? RegoSyntax::kV0 : RegoSyntax::kV1;
   } else {
-    FEDRA_RETURN_IF_ERROR(
-        OptEnum(spec, "regoVersion", path, {"v0", "v1"}, &out->rego_version));
+    FEDRA_RETURN_IF_ERROR(OptEnum(spec, "regoVersion", path, {"v0", "v1"}, &out->rego_version));
   }
   Value match = Member(spec, "match");
   if (match.defined() && !match.is_null()) {
@@ -271,7 +272,8 @@ Status ParsePolicy(const Value& doc, std::string_view name, PolicySpec* out) {
                                         "\", found \"" + api_version + "\"");
   }
   if (kind_text != "FederatedPolicy" && kind_text != "MemberPolicy") {
-    return FieldError("kind", "expected FederatedPolicy or MemberPolicy, found \"" + kind_text + "\"");
+    return FieldError("kind",
+                      "expected FederatedPolicy or MemberPolicy, found \"" + kind_text + "\"");
   }
   Value metadata;
   FEDRA_RETURN_IF_ERROR(OptObject(doc, "metadata", "", &metadata));
@@ -307,8 +309,10 @@ Value SelectorToValue(const LabelSelector& s) {
     exprs.push_back(Value::Object(std::move(e)));
   }
   std::vector<ObjectEntry> out;
-  if (!labels.empty()) out.emplace_back(Value::String("matchLabels"), Value::Object(std::move(labels)));
-  if (!exprs.empty()) out.emplace_back(Value::String("matchExpressions"), Value::Array(std::move(exprs)));
+  if (!labels.empty())
+    out.emplace_back(Value::String("matchLabels"), Value::Object(std::move(labels)));
+  if (!exprs.empty())
+    out.emplace_back(Value::String("matchExpressions"), Value::Array(std::move(exprs)));
   return Value::Object(std::move(out));
 }
 

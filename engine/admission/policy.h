@@ -72,12 +72,12 @@ struct LabelSelector {
 enum class Scope : uint8_t { kAll, kCluster, kNamespaced };
 
 struct MatchSpec {
-  std::vector<KindSelector> kinds;               // empty: every kind
-  std::vector<std::string> operations;           // empty or "*": every operation
+  std::vector<KindSelector> kinds;      // empty: every kind
+  std::vector<std::string> operations;  // empty or "*": every operation
   // Namespace names; a leading or trailing '*' is a glob (Gatekeeper's
   // prefix/suffix matching). Neither applies to cluster-scoped objects other
   // than Namespaces (whose own name is their namespace).
-  std::vector<std::string> namespaces;           // empty: every namespace
+  std::vector<std::string> namespaces;  // empty: every namespace
   std::vector<std::string> excluded_namespaces;
   std::optional<LabelSelector> label_selector;
   std::optional<LabelSelector> namespace_selector;

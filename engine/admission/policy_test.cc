@@ -91,7 +91,8 @@ TEST(ParsePolicy, ErrorsNameTheJsonPath) {
     const char* want;
   } cases[] = {
       {"apiVersion: v1\nkind: FederatedPolicy\nspec: {}", "apiVersion: expected"},
-      {"apiVersion: policy.fedra.io/v1alpha1\nkind: Pod\nspec: {}", "kind: expected FederatedPolicy"},
+      {"apiVersion: policy.fedra.io/v1alpha1\nkind: Pod\nspec: {}",
+       "kind: expected FederatedPolicy"},
       {"apiVersion: policy.fedra.io/v1alpha1\nkind: MemberPolicy\nspec: {}",
        "metadata.name: required"},
       {"apiVersion: policy.fedra.io/v1alpha1\nkind: MemberPolicy\nmetadata: {name: x}",
@@ -134,13 +135,12 @@ TEST(ParsePolicy, ErrorsNameTheJsonPath) {
 
 TEST(LabelSelector, Operators) {
   LabelSelector sel;
-  Status s = ParseLabelSelector(
-      Yaml("matchLabels: {app: web}\nmatchExpressions:\n"
-           "- {key: tier, operator: In, values: [front, edge]}\n"
-           "- {key: env, operator: NotIn, values: [dev]}\n"
-           "- {key: owner, operator: Exists}\n"
-           "- {key: legacy, operator: DoesNotExist}"),
-      "sel", &sel);
+  Status s = ParseLabelSelector(Yaml("matchLabels: {app: web}\nmatchExpressions:\n"
+                                     "- {key: tier, operator: In, values: [front, edge]}\n"
+                                     "- {key: env, operator: NotIn, values: [dev]}\n"
+                                     "- {key: owner, operator: Exists}\n"
+                                     "- {key: legacy, operator: DoesNotExist}"),
+                                "sel", &sel);
   ASSERT_TRUE(s.ok()) << s.ToString();
   struct Case {
     const char* labels;
@@ -148,11 +148,11 @@ TEST(LabelSelector, Operators) {
   } cases[] = {
       {"{app: web, tier: front, owner: a}", true},
       {"{app: web, tier: edge, owner: a, env: prod}", true},
-      {"{app: api, tier: front, owner: a}", false},    // matchLabels
-      {"{app: web, tier: back, owner: a}", false},     // In
-      {"{app: web, owner: a}", false},                 // In needs the label
-      {"{app: web, tier: front, owner: a, env: dev}", false},  // NotIn
-      {"{app: web, tier: front}", false},              // Exists
+      {"{app: api, tier: front, owner: a}", false},               // matchLabels
+      {"{app: web, tier: back, owner: a}", false},                // In
+      {"{app: web, owner: a}", false},                            // In needs the label
+      {"{app: web, tier: front, owner: a, env: dev}", false},     // NotIn
+      {"{app: web, tier: front}", false},                         // Exists
       {"{app: web, tier: front, owner: a, legacy: 'y'}", false},  // DoesNotExist
   };
   for (const Case& c : cases) EXPECT_EQ(sel.Matches(Yaml(c.labels)), c.want) << c.labels;

@@ -75,7 +75,8 @@ Status CheckPatchOp(const Value& op, Value* out) {
                                    "\" is not one of add, remove, replace, move, copy, test");
   }
   if (!path || !IsPointer(*path)) {
-    return Status::InvalidArgument("patch operation without a JSON Pointer \"path\": " + ToJson(op));
+    return Status::InvalidArgument("patch operation without a JSON Pointer \"path\": " +
+                                   ToJson(op));
   }
   std::vector<ObjectEntry> e = {{Value::String("op"), *name}, {Value::String("path"), *path}};
   if (n == "move" || n == "copy") {
@@ -88,8 +89,8 @@ Status CheckPatchOp(const Value& op, Value* out) {
   } else if (n != "remove") {
     const Value* value = op.Find("value");
     if (!value) {
-      return Status::InvalidArgument("patch operation " + std::string(n) + " without \"value\": " +
-                                     ToJson(op));
+      return Status::InvalidArgument("patch operation " + std::string(n) +
+                                     " without \"value\": " + ToJson(op));
     }
     e.emplace_back(Value::String("value"), *value);
   }

@@ -66,8 +66,7 @@ Status LoadPolicyDir(const std::string& dir, PolicySource* out);
 // the policy's .rego files, in order. `modules` are all the bundle's .rego
 // files (name = bundle path); those no policy lists stay plain modules.
 // `data` is kept whole, metadata included.
-Status PoliciesFromData(const Value& data, std::vector<PolicyModule> modules,
-                        PolicySource* out);
+Status PoliciesFromData(const Value& data, std::vector<PolicyModule> modules, PolicySource* out);
 
 // The content hash described at PolicySource::revision.
 std::string ContentRevision(const PolicySource& source);
@@ -102,12 +101,12 @@ struct AdmitOptions {
 };
 
 enum class Outcome : uint8_t {
-  kAllowed,   // no violation
-  kDenied,    // Deny policy with violations
-  kWarned,    // Warn policy with violations
-  kDryRun,    // DryRun policy with violations (counted only)
-  kMutated,   // contributed patch operations
-  kAdvised,   // Recommendation policy with advisories
+  kAllowed,       // no violation
+  kDenied,        // Deny policy with violations
+  kWarned,        // Warn policy with violations
+  kDryRun,        // DryRun policy with violations (counted only)
+  kMutated,       // contributed patch operations
+  kAdvised,       // Recommendation policy with advisories
   kErrorDenied,   // evaluation failed, failurePolicy Fail
   kErrorIgnored,  // evaluation failed, failurePolicy Ignore
 };
@@ -120,8 +119,8 @@ struct Violation {
 
 // One matched policy's part in a decision.
 struct PolicyDecision {
-  std::string_view policy;        // CompiledPolicy::spec.name (points into the Revision)
-  size_t index = 0;               // into Revision::policies()
+  std::string_view policy;  // CompiledPolicy::spec.name (points into the Revision)
+  size_t index = 0;         // into Revision::policies()
   Outcome outcome = Outcome::kAllowed;
   std::vector<Violation> violations;  // violations or advisories, whatever the enforcement
   size_t patch_ops = 0;
@@ -132,8 +131,8 @@ struct PolicyDecision {
 struct AdmitResult {
   Value response;  // the AdmissionReview v1 to send back
   bool allowed = true;
-  std::vector<std::string> warnings;  // as in the response, after the limits
-  size_t warnings_dropped = 0;        // beyond the API server's limits
+  std::vector<std::string> warnings;      // as in the response, after the limits
+  size_t warnings_dropped = 0;            // beyond the API server's limits
   std::vector<PolicyDecision> decisions;  // matched policies, in revision order
 };
 
@@ -161,8 +160,7 @@ class Revision {
   // InvalidArgument naming the JSON path ("request.uid: ...") when the review
   // is malformed; every policy failure is handled inside (failurePolicy) and
   // reported in `out`. Thread-safe.
-  Status Admit(const Value& admission_review, const AdmitOptions& options,
-               AdmitResult* out) const;
+  Status Admit(const Value& admission_review, const AdmitOptions& options, AdmitResult* out) const;
 
  private:
   friend Status Build(PolicySource source, const BuildOptions& options,

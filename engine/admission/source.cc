@@ -64,7 +64,8 @@ class DirLoader {
   std::string Rel(const fs::path& p) const { return p.lexically_relative(root_).generic_string(); }
 
   Status Walk(const fs::path& dir, int depth) {
-    if (depth > 64) return Status::InvalidArgument(dir.string() + ": directories nested too deeply");
+    if (depth > 64)
+      return Status::InvalidArgument(dir.string() + ": directories nested too deeply");
     std::vector<fs::directory_entry> entries;
     FEDRA_RETURN_IF_ERROR(ListDir(dir, &entries));
     // A directory with policy.yaml is one policy: its .rego files are its modules.
@@ -121,11 +122,13 @@ class DirLoader {
       PolicySpec spec;
       Status s = ParsePolicy(docs[i], "", &spec);
       if (!s.ok()) {
-        return s.WithContext(Rel(p) + (docs.size() > 1 ? " (document " + std::to_string(i + 1) + ")" : ""));
+        return s.WithContext(Rel(p) +
+                             (docs.size() > 1 ? " (document " + std::to_string(i + 1) + ")" : ""));
       }
       NameInlineModules(&spec);
       if (spec.modules.empty()) {
-        return Status::InvalidArgument(Rel(p) + ": policy \"" + spec.name + "\": spec.modules: required");
+        return Status::InvalidArgument(Rel(p) + ": policy \"" + spec.name +
+                                       "\": spec.modules: required");
       }
       out_->policies.push_back(std::move(spec));
     }
@@ -177,8 +180,7 @@ Status LoadPolicyDir(const std::string& dir, PolicySource* out) {
   return Status::OK();
 }
 
-Status PoliciesFromData(const Value& data, std::vector<PolicyModule> modules,
-                        PolicySource* out) {
+Status PoliciesFromData(const Value& data, std::vector<PolicyModule> modules, PolicySource* out) {
   using internal::FieldError;
   *out = PolicySource{};
   if (!data.is_object()) return FieldError("data", "expected an object");

@@ -66,7 +66,8 @@ TEST(LoadPolicyDir, EveryKindOfFile) {
   TempDir dir;
   dir.Write("policies.yaml", kManifests);
   dir.Write("labels/policy.yaml", "enforcement: Deny\nparameters: {labels: [team]}\n");
-  dir.Write("labels/b_lib.rego", "package labels.lib\nmissing(l) if not input.review.object.metadata.labels[l]\n");
+  dir.Write("labels/b_lib.rego",
+            "package labels.lib\nmissing(l) if not input.review.object.metadata.labels[l]\n");
   dir.Write("labels/a_main.rego", R"(package labels
 import data.labels.lib
 violation contains {"msg": sprintf("missing %s", [l])} if {
@@ -111,7 +112,8 @@ violation contains {"msg": sprintf("missing %s", [l])} if {
   ASSERT_TRUE(ParseJson(R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",
     "request":{"uid":"1","kind":{"group":"","version":"v1","kind":"Pod"},"operation":"CREATE",
     "namespace":"a","object":{"metadata":{"labels":{}},"spec":{"containers":[{"image":"x:latest"}]}}}})",
-                        &review).ok());
+                        &review)
+                  .ok());
   AdmitResult r;
   ASSERT_TRUE(rev->Admit(review, {}, &r).ok());
   EXPECT_FALSE(r.allowed);
@@ -123,8 +125,9 @@ violation contains {"msg": sprintf("missing %s", [l])} if {
 TEST(LoadPolicyDir, ErrorsNameTheFile) {
   {
     TempDir dir;
-    dir.Write("bad.yaml", "apiVersion: policy.fedra.io/v1alpha1\nkind: FederatedPolicy\n"
-                          "metadata: {name: x}\nspec: {match: {kinds: [{kinds: Pod}]}}\n");
+    dir.Write("bad.yaml",
+              "apiVersion: policy.fedra.io/v1alpha1\nkind: FederatedPolicy\n"
+              "metadata: {name: x}\nspec: {match: {kinds: [{kinds: Pod}]}}\n");
     PolicySource src;
     Status s = LoadPolicyDir(dir.path().string(), &src);
     ASSERT_FALSE(s.ok());
@@ -150,7 +153,8 @@ TEST(LoadPolicyDir, ErrorsNameTheFile) {
   {
     TempDir dir;
     dir.Write("p/policy.yaml", "enforcement: Deny\n");
-    dir.Write("p/main.rego", "package p\n\nviolation contains \"m\" if {\n  undefined_var > 1\n}\n");
+    dir.Write("p/main.rego",
+              "package p\n\nviolation contains \"m\" if {\n  undefined_var > 1\n}\n");
     PolicySource src;
     ASSERT_TRUE(LoadPolicyDir(dir.path().string(), &src).ok());
     std::shared_ptr<const Revision> rev;
@@ -168,9 +172,11 @@ TEST(PoliciesFromData, BundleLayout) {
   ASSERT_TRUE(ParseJson(R"({"fedra":{"policies":{"team":{
       "type":"Admission","enforcement":"Warn","match":{"kinds":[{"apiGroups":["*"],"kinds":["*"]}]},
       "parameters":{"label":"team"},"modules":["/policies/team.rego"]}}},"other":1})",
-                        &data).ok());
+                        &data)
+                  .ok());
   std::vector<PolicyModule> modules = {
-      {"policies/team.rego", "package team\nviolation contains {\"msg\": input.parameters.label} if true"},
+      {"policies/team.rego",
+       "package team\nviolation contains {\"msg\": input.parameters.label} if true"},
       {"lib/x.rego", "package x\ny := 1"}};
   PolicySource src;
   Status s = PoliciesFromData(data, modules, &src);
@@ -184,13 +190,17 @@ TEST(PoliciesFromData, BundleLayout) {
   std::shared_ptr<const Revision> rev;
   ASSERT_TRUE(Build(std::move(src), {}, &rev).ok());
 
-  ASSERT_TRUE(ParseJson(R"({"fedra":{"policies":{"team":{"modules":["/missing.rego"]}}}})", &data).ok());
+  ASSERT_TRUE(
+      ParseJson(R"({"fedra":{"policies":{"team":{"modules":["/missing.rego"]}}}})", &data).ok());
   s = PoliciesFromData(data, modules, &src);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.ToString().find("data.fedra.policies.team.modules[0]: no module"), std::string::npos)
       << s.ToString();
-  ASSERT_TRUE(ParseJson(R"({"fedra":{"policies":{"team":{"enforcement":"Loud","modules":["lib/x.rego"]}}}})",
-                        &data).ok());
+  ASSERT_TRUE(
+      ParseJson(
+          R"({"fedra":{"policies":{"team":{"enforcement":"Loud","modules":["lib/x.rego"]}}}})",
+          &data)
+          .ok());
   s = PoliciesFromData(data, modules, &src);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.ToString().find("data.fedra.policies.team.enforcement"), std::string::npos)

@@ -79,9 +79,15 @@ Status ParseAssertion(const Value& a, size_t i, Assertion* out) {
 std::string Describe(const Assertion& a) {
   std::string out = "violations ";
   switch (a.want) {
-    case Assertion::Want::kYes: out += "yes"; break;
-    case Assertion::Want::kNo: out += "no"; break;
-    case Assertion::Want::kCount: out += std::to_string(a.count); break;
+    case Assertion::Want::kYes:
+      out += "yes";
+      break;
+    case Assertion::Want::kNo:
+      out += "no";
+      break;
+    case Assertion::Want::kCount:
+      out += std::to_string(a.count);
+      break;
   }
   if (!a.message.empty()) out += " matching \"" + a.message + "\"";
   return out;
@@ -185,8 +191,8 @@ class Runner {
       } else if (s.ok()) {
         Fail(name, "expected the " + want + " to be rejected, but it was accepted");
       } else {
-        Fail(name, "expected the " + want + " to be rejected, but the " + stage + " was: " +
-                       s.ToString());
+        Fail(name, "expected the " + want + " to be rejected, but the " + stage +
+                       " was: " + s.ToString());
       }
       return;
     }
@@ -288,9 +294,9 @@ class Runner {
       for (const std::string& m : messages) {
         if (!a.re || RE2::PartialMatch(m, *a.re)) ++n;
       }
-      bool ok = a.want == Assertion::Want::kYes    ? n > 0
-                : a.want == Assertion::Want::kNo   ? n == 0
-                                                   : n == a.count;
+      bool ok = a.want == Assertion::Want::kYes  ? n > 0
+                : a.want == Assertion::Want::kNo ? n == 0
+                                                 : n == a.count;
       if (!ok) {
         Fail(name, "assertion " + std::to_string(i + 1) + ": want " + Describe(a) + ", got " +
                        std::to_string(n) + Violations(messages));
@@ -361,9 +367,9 @@ Status FindSuites(const std::string& path, std::vector<std::pair<std::string, Va
       }
     }
     if (explicit_file && !found) {
-      broken->emplace_back(f.string(), Status::InvalidArgument(
-                                           f.string() + ": no Suite (" +
-                                           std::string(kSuiteApiVersion) + ") in this file"));
+      broken->emplace_back(
+          f.string(), Status::InvalidArgument(f.string() + ": no Suite (" +
+                                              std::string(kSuiteApiVersion) + ") in this file"));
     }
   }
   return Status::OK();
