@@ -1,0 +1,50 @@
+// Helpers shared by the simulator's tests: temp dirs, TLS material on disk,
+// bounded polling. Test-only; not part of the library.
+#ifndef FEDRA_TESTS_APISERVER_TEST_UTIL_H_
+#define FEDRA_TESTS_APISERVER_TEST_UTIL_H_
+
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "http/certs.h"
+
+namespace fedra::apiserver::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/fedra-apiserver-test-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string File(const std::string& name, const std::string& contents) const {
+    std::string p = path_ + "/" + name;
+    if (!http::WriteFileAtomic(p, contents).ok()) return "";
+    return p;
+  }
+  std::string Path(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// Polls `cond` every 5 ms for up to 10 s.
+template <class F>
+bool Eventually(F cond) {
+  for (int i = 0; i < 2000; ++i) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return cond();
+}
+
+}  // namespace fedra::apiserver::testing
+
+#endif  // FEDRA_TESTS_APISERVER_TEST_UTIL_H_
