@@ -102,10 +102,20 @@ Status Build(PolicySource source, const BuildOptions& options,
       return Status::InvalidArgument("module " + m.name + " is loaded twice");
     }
   }
-  auto context = [&owner](const Status& s) {
-    auto it = owner.find(std::string(s.location().file));
+  // Errors keep the module's own location and say which policy, and where in
+  // its manifest, the line is.
+  auto context = [&owner, &source](const Status& s) {
+    Location loc = s.location();
+    auto it = owner.find(std::string(loc.file));
     if (it == owner.end() || it->second.empty()) return s;
-    return s.WithContext("policy \"" + it->second + "\"");
+    std::string where = "policy \"" + it->second + "\"";
+    for (const ModuleOrigin& o : source.origins) {
+      if (o.module != loc.file || !loc.known()) continue;
+      where += " (" + o.file + ":" + std::to_string(o.line + loc.line - 1) + ":" +
+               std::to_string(o.col + loc.col - 1) + ")";
+      break;
+    }
+    return s.WithContext(where);
   };
 
   CompileOptions copts;

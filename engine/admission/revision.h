@@ -24,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -37,6 +38,15 @@
 
 namespace fedra::admission {
 
+// Where an inline module's text starts inside its manifest, so compile
+// errors can also point into the YAML file a person edits.
+struct ModuleOrigin {
+  std::string module;  // PolicyModule::name
+  std::string file;    // the manifest
+  uint32_t line = 0;   // line and column of the module's first character
+  uint32_t col = 0;
+};
+
 // What a revision is built from.
 struct PolicySource {
   std::vector<PolicySpec> policies;
@@ -47,6 +57,9 @@ struct PolicySource {
   // order): equal sources have equal revisions. LoadPolicyDir and
   // PoliciesFromData set it; Build computes it when empty.
   std::string revision;
+  // Inline modules of manifests whose text maps line for line (YAML literal
+  // block scalars); not part of the content hash.
+  std::vector<ModuleOrigin> origins;
 };
 
 // Reads a policy directory (docs/policies.md), walked recursively in sorted

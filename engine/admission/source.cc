@@ -1,5 +1,6 @@
 // Policy sources: a directory on disk, or a bundle's data + modules.
 #include <openssl/evp.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -45,6 +46,46 @@ Status ListDir(const fs::path& dir, std::vector<fs::directory_entry>* out) {
   std::sort(out->begin(), out->end(),
             [](const auto& a, const auto& b) { return a.path() < b.path(); });
   return Status::OK();
+}
+
+// Where each of the first `count` modules of the `doc_index`th document
+// (counting non-empty documents, as ParseDocuments does) starts in `text`.
+// Only literal block scalars (`rego: |`) keep lines one for one; other
+// styles are left unmapped. Best effort: the text already parsed once.
+void LocateInlineModules(const std::string& text, size_t doc_index, const std::string& file,
+                         const PolicySpec& spec, size_t count, std::vector<ModuleOrigin>* out) {
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    size_t seen = 0;
+    for (const YAML::Node& doc : docs) {
+      if (!doc.IsDefined() || doc.IsNull()) continue;
+      if (seen++ != doc_index) continue;
+      if (!doc.IsMap()) return;
+      const YAML::Node spec_node = doc["kind"] ? doc["spec"] : doc;
+      const YAML::Node modules = spec_node.IsMap() ? spec_node["modules"] : YAML::Node();
+      if (!modules || !modules.IsSequence()) return;
+      for (size_t i = 0; i < count && i < modules.size() && i < spec.modules.size(); ++i) {
+        const YAML::Node m = modules[i];
+        if (!m.IsMap()) continue;
+        const YAML::Node rego = m["rego"];
+        if (!rego) continue;
+        YAML::Mark mark = rego.Mark();
+        if (mark.is_null() || mark.pos < 0 || static_cast<size_t>(mark.pos) >= text.size() ||
+            text[mark.pos] != '|') {
+          continue;
+        }
+        size_t nl = text.find('\n', mark.pos);
+        if (nl == std::string::npos) continue;
+        size_t indent = 0;
+        while (nl + 1 + indent < text.size() && text[nl + 1 + indent] == ' ') ++indent;
+        out->push_back({spec.modules[i].name, file, static_cast<uint32_t>(mark.line + 2),
+                        static_cast<uint32_t>(indent + 1)});
+      }
+      return;
+    }
+  } catch (const std::exception&) {
+    // Only a nicer error location is lost.
+  }
 }
 
 class DirLoader {
@@ -116,8 +157,10 @@ class DirLoader {
   }
 
   Status LoadManifests(const fs::path& p) {
+    std::string text;
+    FEDRA_RETURN_IF_ERROR(tools::ReadFile(p.string(), &text, kMaxRegoBytes));
     std::vector<Value> docs;
-    FEDRA_RETURN_IF_ERROR(ReadDocuments(p.string(), &docs));
+    FEDRA_RETURN_IF_ERROR(ParseDocuments(text, p.string(), &docs));
     for (size_t i = 0; i < docs.size(); ++i) {
       PolicySpec spec;
       Status s = ParsePolicy(docs[i], "", &spec);
@@ -130,14 +173,17 @@ class DirLoader {
         return Status::InvalidArgument(Rel(p) + ": policy \"" + spec.name +
                                        "\": spec.modules: required");
       }
+      LocateInlineModules(text, i, Rel(p), spec, spec.modules.size(), &out_->origins);
       out_->policies.push_back(std::move(spec));
     }
     return Status::OK();
   }
 
   Status LoadPolicyDirectory(const fs::path& p, std::vector<PolicyModule> modules) {
+    std::string text;
+    FEDRA_RETURN_IF_ERROR(tools::ReadFile(p.string(), &text, kMaxRegoBytes));
     std::vector<Value> docs;
-    FEDRA_RETURN_IF_ERROR(ReadDocuments(p.string(), &docs));
+    FEDRA_RETURN_IF_ERROR(ParseDocuments(text, p.string(), &docs));
     if (docs.size() != 1) {
       return Status::InvalidArgument(Rel(p) + ": expected one policy document, found " +
                                      std::to_string(docs.size()));
@@ -146,6 +192,7 @@ class DirLoader {
     std::string dir_name = p.parent_path().filename().string();
     if (Status s = ParsePolicy(docs[0], dir_name, &spec); !s.ok()) return s.WithContext(Rel(p));
     NameInlineModules(&spec);
+    LocateInlineModules(text, 0, Rel(p), spec, spec.modules.size(), &out_->origins);
     for (PolicyModule& m : modules) spec.modules.push_back(std::move(m));
     if (spec.modules.empty()) {
       return Status::InvalidArgument(Rel(p) + ": policy \"" + spec.name +

@@ -163,6 +163,37 @@ TEST(LoadPolicyDir, ErrorsNameTheFile) {
     EXPECT_NE(s.ToString().find("p/main.rego:4:"), std::string::npos) << s.ToString();
     EXPECT_NE(s.ToString().find("policy \"p\""), std::string::npos) << s.ToString();
   }
+  {
+    // An inline module's error also points into the manifest.
+    TempDir dir;
+    dir.Write("m.yaml", R"(apiVersion: policy.fedra.io/v1alpha1
+kind: FederatedPolicy
+metadata: {name: other}
+spec:
+  modules: [{name: a.rego, rego: "package other\nviolation contains 1 if true"}]
+---
+apiVersion: policy.fedra.io/v1alpha1
+kind: FederatedPolicy
+metadata: {name: inline}
+spec:
+  modules:
+  - name: main.rego
+    rego: |
+      package inline
+
+      violation contains "m" if {
+        nope > 1
+      }
+)");
+    PolicySource src;
+    ASSERT_TRUE(LoadPolicyDir(dir.path().string(), &src).ok());
+    std::shared_ptr<const Revision> rev;
+    Status s = Build(std::move(src), {}, &rev);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.ToString().find("inline/main.rego:4:3"), std::string::npos) << s.ToString();
+    EXPECT_NE(s.ToString().find("policy \"inline\" (m.yaml:17:9)"), std::string::npos)
+        << s.ToString();
+  }
   PolicySource src;
   EXPECT_EQ(LoadPolicyDir("/nonexistent/fedra", &src).code(), StatusCode::kNotFound);
 }
