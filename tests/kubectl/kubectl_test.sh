@@ -159,8 +159,30 @@ start_server
 expect_out "state survives a restart" "w2" k get widgets -o name
 expect_out "CRD resource served after restart" "widgets" k api-resources --api-group=example.com
 
+# Server-side dry run: kubectl diff shows the change, nothing is written.
+CHECKS=$((CHECKS + 1))
+DIFF=$(sed 's/green/blue/' "$DATA/widget-server.yaml" | k diff -f - 2>&1)
+case "$DIFF" in *"+  color: blue"*) pass "kubectl diff (dryRun=All) shows the change" ;;
+  *) fail "kubectl diff: $DIFF" ;; esac
+expect_out "diff wrote nothing" "green" k get widget w2 -o 'jsonpath={.spec.color}'
+
+# Default (Table) output of get -w receives a change.
+k get widgets -w >"$WORK/watch-table.out" 2>&1 &
+WATCH_PID=$!
+poll "table watch lists the current objects" grep -q '^w2 ' "$WORK/watch-table.out"
+expect_out "label w2" "labeled" k label widget w2 seen=yes
+poll "table watch printed the change" sh -c "[ \$(grep -c '^w2 ' '$WORK/watch-table.out') -ge 2 ]"
+kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null; WATCH_PID=""
+
 expect_out "delete the CRD" 'deleted' k delete crd widgets.example.com
 expect_err "its resource is gone" "the server could not find the requested resource" k get widgets
+
+# Client-certificate authentication: the kubeconfig carries a certificate.
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
+rm -f "$WORK/state.json"
+start_server --client-cert
+expect_out "kubeconfig holds a client certificate" "client-certificate-data" cat "$WORK/kubeconfig"
+expect_out "client certificate accepted" "default" k get namespaces -o name
 
 echo "$CHECKS checks, $FAILURES failed"
 [ "$FAILURES" -eq 0 ]
