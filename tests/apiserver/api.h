@@ -94,8 +94,7 @@ class Api {
 
   // Every request but watches.
   ApiResponse Handle(const ApiRequest& request);
-  // True when `request` is a watch (GET on a collection with watch=true/1,
-  // or the legacy /watch/ prefix).
+  // True when `request` is a watch (GET with watch=true or watch=1).
   static bool IsWatch(const ApiRequest& request);
   // Starts a watch. `make_sink` receives the watched type and whether the
   // client asked for Table output, and returns where events go. Returns
