@@ -33,7 +33,7 @@
 namespace fedra::bundle {
 
 struct TarEntry {
-  std::string path;      // normalised: no leading '/', no "." or ".." segments
+  std::string path;  // normalised: no leading '/', no "." or ".." segments
   std::string contents;
 };
 

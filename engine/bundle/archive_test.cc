@@ -99,7 +99,7 @@ TEST(Tar, WriterRoundTripWithLongPaths) {
   std::vector<TarEntry> in = {
       {"data.json", "{\"a\": 1}"},
       {"a/b/policy.rego", "package a.b\n"},
-      {deep + "x.rego", "package x\n"},                     // ustar prefix + name
+      {deep + "x.rego", "package x\n"},                      // ustar prefix + name
       {"p/" + very_long + ".rego", std::string(1500, 'z')},  // needs a PAX path
       {"empty.rego", ""},
   };
@@ -136,7 +136,9 @@ TEST(Tar, InteroperatesWithRealTar) {
   WriteFileAt(dir / ("src/" + long_dir + "deep.rego"), "package deep\n");
   for (const char* format : {"gnu", "pax", "ustar", "posix"}) {
     std::string out = dir / (std::string(format) + ".tar.gz");
-    ASSERT_EQ(Shell("cd " + dir.path() + "/src && tar --format=" + format + " -czf " + out + " ."), 0) << format;
+    ASSERT_EQ(Shell("cd " + dir.path() + "/src && tar --format=" + format + " -czf " + out + " ."),
+              0)
+        << format;
     std::vector<TarEntry> entries;
     Status st = ReadTarGz(ReadFileAt(out), Limits{}, &entries);
     ASSERT_TRUE(st.ok()) << format << ": " << st.ToString();
@@ -149,17 +151,22 @@ TEST(Tar, InteroperatesWithRealTar) {
   }
   // Ours, listed and extracted by tar.
   std::string ours;
-  ASSERT_TRUE(WriteTarGz({{"a.rego", "A"}, {long_dir + std::string(120, 'q') + ".rego", "B"}}, 1700000000, &ours).ok());
+  ASSERT_TRUE(WriteTarGz({{"a.rego", "A"}, {long_dir + std::string(120, 'q') + ".rego", "B"}},
+                         1700000000, &ours)
+                  .ok());
   WriteFileAt(dir / "ours.tar.gz", ours);
-  ASSERT_EQ(Shell("mkdir -p " + dir.path() + "/x && tar -xzf " + dir.path() + "/ours.tar.gz -C " + dir.path() + "/x"), 0);
+  ASSERT_EQ(Shell("mkdir -p " + dir.path() + "/x && tar -xzf " + dir.path() + "/ours.tar.gz -C " +
+                  dir.path() + "/x"),
+            0);
   EXPECT_EQ(ReadFileAt(dir / "x/a.rego"), "A");
   EXPECT_EQ(ReadFileAt(dir / ("x/" + long_dir + std::string(120, 'q') + ".rego")), "B");
 }
 
 TEST(Tar, LeadingSlashAndDotAreBundleRelative) {
   // `opa build` writes "/data.json"; `tar -C dir .` writes "./x".
-  std::string tar = RawHeader("/data.json", '0', 2) + Padded("{}") + RawHeader("./p/x.rego", '0', 1) + Padded("x") +
-                    RawHeader("./", '5', 0) + TarEnd();
+  std::string tar = RawHeader("/data.json", '0', 2) + Padded("{}") +
+                    RawHeader("./p/x.rego", '0', 1) + Padded("x") + RawHeader("./", '5', 0) +
+                    TarEnd();
   std::vector<TarEntry> out;
   Status st = ReadRawTar(tar, &out);
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -174,15 +181,18 @@ TEST(Tar, RejectsTraversalLinksDevicesAndDuplicates) {
     std::string want;  // in the message
   };
   std::vector<Case> cases = {
-      {RawHeader("../etc/passwd", '0', 1) + Padded("x"), "\"../etc/passwd\": path escapes the bundle root"},
+      {RawHeader("../etc/passwd", '0', 1) + Padded("x"),
+       "\"../etc/passwd\": path escapes the bundle root"},
       {RawHeader("a/../../b.rego", '0', 1) + Padded("x"), "\"a/../../b.rego\": path escapes"},
-      {RawHeader("link.rego", '2', 0, "/etc/passwd"), "\"link.rego\": symbolic links are not allowed"},
+      {RawHeader("link.rego", '2', 0, "/etc/passwd"),
+       "\"link.rego\": symbolic links are not allowed"},
       {RawHeader("hard.rego", '1', 0, "other.rego"), "\"hard.rego\": hard links are not allowed"},
       {RawHeader("dev/null", '3', 0), "\"dev/null\": device files are not allowed"},
       {RawHeader("dev/sda", '4', 0), "\"dev/sda\": device files"},
       {RawHeader("fifo", '6', 0), "\"fifo\": FIFOs are not allowed"},
       {RawHeader("sparse", 'S', 0), "unsupported entry type"},
-      {RawHeader("a.rego", '0', 1) + Padded("x") + RawHeader("./a.rego", '0', 1) + Padded("y"), "duplicate file"},
+      {RawHeader("a.rego", '0', 1) + Padded("x") + RawHeader("./a.rego", '0', 1) + Padded("y"),
+       "duplicate file"},
       {RawHeader("./", '0', 1) + Padded("x"), "a file needs a name"},
   };
   for (const Case& c : cases) {
@@ -196,19 +206,25 @@ TEST(Tar, RejectsTraversalLinksDevicesAndDuplicates) {
 TEST(Tar, RejectsLinksAndFifosMadeByRealTar) {
   TempDir dir;
   WriteFileAt(dir / "src/a.rego", "package a\n");
-  ASSERT_EQ(Shell("cd " + dir.path() + "/src && ln -s a.rego b.rego && tar -czf ../sym.tar.gz ."), 0);
+  ASSERT_EQ(Shell("cd " + dir.path() + "/src && ln -s a.rego b.rego && tar -czf ../sym.tar.gz ."),
+            0);
   std::vector<TarEntry> out;
   Status st = ReadTarGz(ReadFileAt(dir / "sym.tar.gz"), Limits{}, &out);
-  EXPECT_NE(st.message().find("\"./b.rego\": symbolic links are not allowed"), std::string_view::npos)
+  EXPECT_NE(st.message().find("\"./b.rego\": symbolic links are not allowed"),
+            std::string_view::npos)
       << st.ToString();
-  ASSERT_EQ(Shell("cd " + dir.path() + "/src && rm b.rego && ln a.rego h.rego && tar -czf ../hard.tar.gz ."), 0);
+  ASSERT_EQ(Shell("cd " + dir.path() +
+                  "/src && rm b.rego && ln a.rego h.rego && tar -czf ../hard.tar.gz ."),
+            0);
   st = ReadTarGz(ReadFileAt(dir / "hard.tar.gz"), Limits{}, &out);
-  EXPECT_NE(st.message().find("hard links are not allowed"), std::string_view::npos) << st.ToString();
-  ASSERT_EQ(Shell("mkdir " + dir.path() + "/f && mkfifo " + dir.path() + "/f/pipe && cd " + dir.path() +
-                  "/f && tar -czf ../fifo.tar.gz ."),
+  EXPECT_NE(st.message().find("hard links are not allowed"), std::string_view::npos)
+      << st.ToString();
+  ASSERT_EQ(Shell("mkdir " + dir.path() + "/f && mkfifo " + dir.path() + "/f/pipe && cd " +
+                  dir.path() + "/f && tar -czf ../fifo.tar.gz ."),
             0);
   st = ReadTarGz(ReadFileAt(dir / "fifo.tar.gz"), Limits{}, &out);
-  EXPECT_NE(st.message().find("\"./pipe\": FIFOs are not allowed"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("\"./pipe\": FIFOs are not allowed"), std::string_view::npos)
+      << st.ToString();
 }
 
 TEST(Tar, Garbage) {
@@ -218,7 +234,8 @@ TEST(Tar, Garbage) {
   std::string bad = good;
   bad[10] = 'X';
   Status st = ReadRawTar(bad, &out);
-  EXPECT_NE(st.message().find("bad tar header checksum at byte 0"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("bad tar header checksum at byte 0"), std::string_view::npos)
+      << st.ToString();
   // Truncated inside an entry, and inside a header.
   st = ReadRawTar(good.substr(0, 700), &out);
   EXPECT_NE(st.message().find("\"a.rego\" is truncated"), std::string_view::npos) << st.ToString();
@@ -241,10 +258,12 @@ TEST(Tar, Garbage) {
   // A dangling PAX header.
   std::string pax = "30 path=aaaaaaaaaaaaaaaaaaaaa\n";
   st = ReadRawTar(RawHeader("PaxHeaders/x", 'x', pax.size()) + Padded(pax) + TarEnd(), &out);
-  EXPECT_NE(st.message().find("extended header without its entry"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("extended header without its entry"), std::string_view::npos)
+      << st.ToString();
   // Malformed PAX records.
   std::string bad_pax = "99 path=x\n";
-  st = ReadRawTar(RawHeader("PaxHeaders/x", 'x', bad_pax.size()) + Padded(bad_pax) + TarEnd(), &out);
+  st =
+      ReadRawTar(RawHeader("PaxHeaders/x", 'x', bad_pax.size()) + Padded(bad_pax) + TarEnd(), &out);
   EXPECT_NE(st.message().find("malformed PAX record"), std::string_view::npos) << st.ToString();
   // A tar stream that is not gzipped at all.
   st = ReadTarGz(good, Limits{}, &out);
@@ -257,18 +276,20 @@ TEST(Tar, Garbage) {
 TEST(Tar, PaxPathTraversalIsCaught) {
   std::string pax = "22 path=../../evil\n";
   pax = std::to_string(pax.size()) + pax.substr(2);
-  std::string tar = RawHeader("PaxHeaders/x", 'x', pax.size()) + Padded(pax) + RawHeader("harmless", '0', 1) +
-                    Padded("x") + TarEnd();
+  std::string tar = RawHeader("PaxHeaders/x", 'x', pax.size()) + Padded(pax) +
+                    RawHeader("harmless", '0', 1) + Padded("x") + TarEnd();
   std::vector<TarEntry> out;
   Status st = ReadRawTar(tar, &out);
-  EXPECT_NE(st.message().find("\"../../evil\": path escapes the bundle root"), std::string_view::npos)
+  EXPECT_NE(st.message().find("\"../../evil\": path escapes the bundle root"),
+            std::string_view::npos)
       << st.ToString();
   // A GNU long name with traversal.
   std::string name = "../../long";
   st = ReadRawTar(RawHeader("././@LongLink", 'L', name.size() + 1) + Padded(name + '\0') +
                       RawHeader("short", '0', 1) + Padded("x") + TarEnd(),
                   &out);
-  EXPECT_NE(st.message().find("\"../../long\": path escapes"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("\"../../long\": path escapes"), std::string_view::npos)
+      << st.ToString();
 }
 
 TEST(Tar, Limits) {
@@ -278,7 +299,8 @@ TEST(Tar, Limits) {
   std::string big = RawHeader("big.json", '0', 2000) + Padded(std::string(2000, ' ')) + TarEnd();
   Status st = ReadRawTar(big, &out, small);
   EXPECT_EQ(st.code(), StatusCode::kEvalLimitError);
-  EXPECT_NE(st.message().find("\"big.json\" is 2000 bytes"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("\"big.json\" is 2000 bytes"), std::string_view::npos)
+      << st.ToString();
 
   Limits few;
   few.max_entries = 3;
@@ -290,7 +312,8 @@ TEST(Tar, Limits) {
   Limits total;
   total.max_total_bytes = 3000;
   std::string files;
-  for (int i = 0; i < 4; ++i) files += RawHeader("f" + std::to_string(i), '0', 1000) + Padded(std::string(1000, 'a'));
+  for (int i = 0; i < 4; ++i)
+    files += RawHeader("f" + std::to_string(i), '0', 1000) + Padded(std::string(1000, 'a'));
   st = ReadRawTar(files + TarEnd(), &out, total);
   EXPECT_NE(st.message().find("max_total_bytes"), std::string_view::npos) << st.ToString();
 
@@ -337,9 +360,12 @@ TEST(Tar, RandomDamageNeverCrashes) {
     for (int f = 0; f < flips; ++f) damaged[next() % damaged.size()] = static_cast<char>(next());
     if (next() % 5 == 0) damaged.resize(next() % damaged.size());
     std::vector<TarEntry> out;
-    Status st = before ? ReadTarGz(MustGzip(damaged), limits, &out) : ReadTarGz(damaged, limits, &out);
-    if (st.ok()) ++accepted;
-    else EXPECT_FALSE(st.message().empty());
+    Status st =
+        before ? ReadTarGz(MustGzip(damaged), limits, &out) : ReadTarGz(damaged, limits, &out);
+    if (st.ok())
+      ++accepted;
+    else
+      EXPECT_FALSE(st.message().empty());
   }
   // Damage to file contents (not headers) is not the tar layer's to see.
   EXPECT_GT(accepted, 0);

@@ -72,7 +72,8 @@ struct DataNode {
 Status Insert(DataNode* node, const Value& v, std::string* path, const std::string& file) {
   if (v.is_object()) {
     if (node->kind == DataNode::Kind::kLeaf) {
-      return Status::InvalidArgument("bundle: " + file + ": data at \"/" + *path + "\" conflicts with another data file");
+      return Status::InvalidArgument("bundle: " + file + ": data at \"/" + *path +
+                                     "\" conflicts with another data file");
     }
     node->kind = DataNode::Kind::kObject;
     for (const ObjectEntry& e : v.object()) {
@@ -89,7 +90,8 @@ Status Insert(DataNode* node, const Value& v, std::string* path, const std::stri
     return Status::OK();
   }
   if (node->kind != DataNode::Kind::kUnset) {
-    return Status::InvalidArgument("bundle: " + file + ": data at \"/" + *path + "\" conflicts with another data file");
+    return Status::InvalidArgument("bundle: " + file + ": data at \"/" + *path +
+                                   "\" conflicts with another data file");
   }
   node->kind = DataNode::Kind::kLeaf;
   node->leaf = v;
@@ -100,21 +102,24 @@ Value ToValue(const DataNode& node) {
   if (node.kind == DataNode::Kind::kLeaf) return node.leaf;
   std::vector<ObjectEntry> entries;
   entries.reserve(node.children.size());
-  for (const auto& [key, child] : node.children) entries.push_back({Value::String(key), ToValue(*child)});
+  for (const auto& [key, child] : node.children)
+    entries.push_back({Value::String(key), ToValue(*child)});
   return Value::Object(std::move(entries));
 }
 
 // OPA's check: every data path lies under a root, or is an object on the
 // way to one.
 Status CheckDataRoots(const Value& v, std::vector<std::string>* path,
-                      const std::vector<std::vector<std::string>>& roots, const std::vector<std::string>& root_text) {
+                      const std::vector<std::vector<std::string>>& roots,
+                      const std::vector<std::string>& root_text) {
   for (const auto& r : roots) {
     if (HasPrefix(*path, r)) return Status::OK();
   }
   std::string joined;
   for (const std::string& s : *path) joined += (joined.empty() ? "" : "/") + s;
   if (v.is_object()) {
-    bool leads_to_root = std::any_of(roots.begin(), roots.end(), [&](const auto& r) { return HasPrefix(r, *path); });
+    bool leads_to_root =
+        std::any_of(roots.begin(), roots.end(), [&](const auto& r) { return HasPrefix(r, *path); });
     if (leads_to_root) {
       for (const ObjectEntry& e : v.object()) {
         path->push_back(e.first.is_string() ? std::string(e.first.str()) : ToJson(e.first));
@@ -125,8 +130,9 @@ Status CheckDataRoots(const Value& v, std::vector<std::string>* path,
       return Status::OK();
     }
   }
-  return Status::InvalidArgument("bundle: manifest roots " + RootsText(root_text) + " do not permit data at path \"/" +
-                                 joined + "\" (hint: check the bundle's directory structure)");
+  return Status::InvalidArgument("bundle: manifest roots " + RootsText(root_text) +
+                                 " do not permit data at path \"/" + joined +
+                                 "\" (hint: check the bundle's directory structure)");
 }
 
 Status ParseManifest(const TarEntry& e, const ReadOptions& options, Bundle* b,
@@ -137,16 +143,19 @@ Status ParseManifest(const TarEntry& e, const ReadOptions& options, Bundle* b,
   FEDRA_RETURN_IF_ERROR(ParseJson(e.contents, &m, kManifestFile, jl).WithContext("bundle"));
   if (!m.is_object()) return Status::InvalidArgument("bundle: .manifest: not a JSON object");
   if (const Value* v = m.Find("revision"); v != nullptr && !v->is_null()) {
-    if (!v->is_string()) return Status::InvalidArgument("bundle: .manifest: \"revision\" must be a string");
+    if (!v->is_string())
+      return Status::InvalidArgument("bundle: .manifest: \"revision\" must be a string");
     b->revision = std::string(v->str());
   }
   if (const Value* v = m.Find("roots"); v != nullptr && !v->is_null()) {
-    if (!v->is_array()) return Status::InvalidArgument("bundle: .manifest: \"roots\" must be an array of strings");
+    if (!v->is_array())
+      return Status::InvalidArgument("bundle: .manifest: \"roots\" must be an array of strings");
     b->roots.clear();
     for (size_t i = 0; i < v->size(); ++i) {
       const Value& r = v->array()[i];
       if (!r.is_string()) {
-        return Status::InvalidArgument("bundle: .manifest: roots[" + std::to_string(i) + "] must be a string");
+        return Status::InvalidArgument("bundle: .manifest: roots[" + std::to_string(i) +
+                                       "] must be a string");
       }
       std::string_view s = r.str();
       while (!s.empty() && s.front() == '/') s.remove_prefix(1);
@@ -155,7 +164,8 @@ Status ParseManifest(const TarEntry& e, const ReadOptions& options, Bundle* b,
     }
   }
   if (const Value* v = m.Find("metadata"); v != nullptr && !v->is_null()) {
-    if (!v->is_object()) return Status::InvalidArgument("bundle: .manifest: \"metadata\" must be an object");
+    if (!v->is_object())
+      return Status::InvalidArgument("bundle: .manifest: \"metadata\" must be an object");
     b->metadata = *v;
   }
   auto version = [](const Value& v, int* out) {
@@ -166,11 +176,13 @@ Status ParseManifest(const TarEntry& e, const ReadOptions& options, Bundle* b,
   };
   if (const Value* v = m.Find("rego_version"); v != nullptr && !v->is_null()) {
     int rv = 0;
-    if (!version(*v, &rv)) return Status::InvalidArgument("bundle: .manifest: \"rego_version\" must be 0 or 1");
+    if (!version(*v, &rv))
+      return Status::InvalidArgument("bundle: .manifest: \"rego_version\" must be 0 or 1");
     b->rego_version = rv;
   }
   if (const Value* v = m.Find("file_rego_versions"); v != nullptr && !v->is_null()) {
-    if (!v->is_object()) return Status::InvalidArgument("bundle: .manifest: \"file_rego_versions\" must be an object");
+    if (!v->is_object())
+      return Status::InvalidArgument("bundle: .manifest: \"file_rego_versions\" must be an object");
     for (const ObjectEntry& fe : v->object()) {
       int rv = 0;
       if (!fe.first.is_string() || !version(fe.second, &rv)) {
@@ -202,7 +214,8 @@ Status PackagePath(const Module& m, std::vector<std::string>* out) {
 
 }  // namespace
 
-Status BuildBundle(std::vector<TarEntry> entries, const ReadOptions& options, bool verify, Bundle* out) {
+Status BuildBundle(std::vector<TarEntry> entries, const ReadOptions& options, bool verify,
+                   Bundle* out) {
   Bundle b;
   const TarEntry* signatures = nullptr;
   const TarEntry* manifest = nullptr;
@@ -215,26 +228,31 @@ Status BuildBundle(std::vector<TarEntry> entries, const ReadOptions& options, bo
   }
   if (verify && !options.skip_verification) {
     if (options.verification.has_value()) {
-      if (signatures == nullptr) return Status::InvalidArgument("bundle: missing .signatures.json file");
+      if (signatures == nullptr)
+        return Status::InvalidArgument("bundle: missing .signatures.json file");
       std::vector<FileHash> files;
       FEDRA_RETURN_IF_ERROR(
-          VerifySignatureFile(signatures->contents, *options.verification, options.limits, &files).WithContext("bundle"));
+          VerifySignatureFile(signatures->contents, *options.verification, options.limits, &files)
+              .WithContext("bundle"));
       FEDRA_RETURN_IF_ERROR(
-          VerifyEntries(entries, *options.verification, options.limits, std::move(files)).WithContext("bundle"));
+          VerifyEntries(entries, *options.verification, options.limits, std::move(files))
+              .WithContext("bundle"));
       b.signed_bundle = true;
     } else if (signatures != nullptr) {
-      return Status::InvalidArgument("bundle: bundle is signed (.signatures.json) but no verification key is configured");
+      return Status::InvalidArgument(
+          "bundle: bundle is signed (.signatures.json) but no verification key is configured");
     }
   }
 
   std::vector<std::pair<std::string, int>> file_versions;
-  if (manifest != nullptr) FEDRA_RETURN_IF_ERROR(ParseManifest(*manifest, options, &b, &file_versions));
+  if (manifest != nullptr)
+    FEDRA_RETURN_IF_ERROR(ParseManifest(*manifest, options, &b, &file_versions));
   for (size_t i = 0; i < b.roots.size(); ++i) {
     for (size_t j = i + 1; j < b.roots.size(); ++j) {
       auto a = Segments(b.roots[i]), c = Segments(b.roots[j]);
       if (HasPrefix(a, c) || HasPrefix(c, a)) {
-        return Status::InvalidArgument("bundle: manifest has overlapped roots: \"" + b.roots[i] + "\" and \"" +
-                                       b.roots[j] + "\"");
+        return Status::InvalidArgument("bundle: manifest has overlapped roots: \"" + b.roots[i] +
+                                       "\" and \"" + b.roots[j] + "\"");
       }
     }
   }
@@ -276,13 +294,15 @@ Status BuildBundle(std::vector<TarEntry> entries, const ReadOptions& options, bo
     }
     std::vector<std::string> dir = Segments(Dir(e.path));
     if (dir.empty() && !v.is_object()) {
-      return Status::InvalidArgument("bundle: " + e.path + ": data at the bundle root must be an object");
+      return Status::InvalidArgument("bundle: " + e.path +
+                                     ": data at the bundle root must be an object");
     }
     DataNode* node = &data;
     std::string path;
     for (const std::string& seg : dir) {
       if (node->kind == DataNode::Kind::kLeaf) {
-        return Status::InvalidArgument("bundle: " + e.path + ": data at \"/" + path + "\" conflicts with another data file");
+        return Status::InvalidArgument("bundle: " + e.path + ": data at \"/" + path +
+                                       "\" conflicts with another data file");
       }
       node->kind = DataNode::Kind::kObject;
       auto& child = node->children[seg];
@@ -293,17 +313,19 @@ Status BuildBundle(std::vector<TarEntry> entries, const ReadOptions& options, bo
     FEDRA_RETURN_IF_ERROR(Insert(node, v, &path, e.path));
   }
   b.data = ToValue(data);
-  std::sort(b.modules.begin(), b.modules.end(), [](const Module& x, const Module& y) { return x.path < y.path; });
+  std::sort(b.modules.begin(), b.modules.end(),
+            [](const Module& x, const Module& y) { return x.path < y.path; });
 
   for (const Module& m : b.modules) {
     std::vector<std::string> pkg;
     FEDRA_RETURN_IF_ERROR(PackagePath(m, &pkg));
-    bool ok = std::any_of(roots.begin(), roots.end(), [&](const auto& r) { return HasPrefix(pkg, r); });
+    bool ok =
+        std::any_of(roots.begin(), roots.end(), [&](const auto& r) { return HasPrefix(pkg, r); });
     if (!ok) {
       std::string name = "data";
       for (const std::string& s : pkg) name += "." + s;
-      return Status::InvalidArgument("bundle: manifest roots " + RootsText(b.roots) + " do not permit package " + name +
-                                     " in module " + m.path);
+      return Status::InvalidArgument("bundle: manifest roots " + RootsText(b.roots) +
+                                     " do not permit package " + name + " in module " + m.path);
     }
   }
   std::vector<std::string> path;

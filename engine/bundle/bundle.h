@@ -39,12 +39,12 @@ inline constexpr std::string_view kFedraPoliciesRoot = "fedra/policies";
 // Bounds applied while reading an archive. Exceeding any of them rejects the
 // bundle with kEvalLimitError naming the limit (and the entry, if any).
 struct Limits {
-  size_t max_compressed_bytes = 256u << 20;    // the .tar.gz itself
-  size_t max_total_bytes = 512u << 20;         // all entries, uncompressed
-  size_t max_entry_bytes = 128u << 20;         // one entry, uncompressed
-  size_t max_entries = 100000;                 // tar entries (directories too)
-  size_t max_path_bytes = 4096;                // one entry's path
-  size_t max_json_depth = 1000;                // nesting in data, manifest
+  size_t max_compressed_bytes = 256u << 20;  // the .tar.gz itself
+  size_t max_total_bytes = 512u << 20;       // all entries, uncompressed
+  size_t max_entry_bytes = 128u << 20;       // one entry, uncompressed
+  size_t max_entries = 100000;               // tar entries (directories too)
+  size_t max_path_bytes = 4096;              // one entry's path
+  size_t max_json_depth = 1000;              // nesting in data, manifest
 };
 
 // One key that may verify a bundle signature (OPA's `keys.<id>` config).
@@ -63,8 +63,8 @@ struct VerificationConfig {
   // When set, this key is used whatever the JWT header says (OPA: keyid in
   // the bundle config takes precedence over the token's `kid`).
   std::string key_id;
-  std::string scope;                  // expected `scope` claim ("" = none)
-  std::vector<std::string> exclude;   // glob patterns of unsigned files
+  std::string scope;                 // expected `scope` claim ("" = none)
+  std::vector<std::string> exclude;  // glob patterns of unsigned files
 };
 
 struct ReadOptions {
@@ -88,7 +88,7 @@ struct Module {
 };
 
 struct Bundle {
-  std::string revision;                   // manifest "revision" ("" if none)
+  std::string revision;  // manifest "revision" ("" if none)
   // Manifest "roots", normalised (no leading or trailing '/'). A manifest
   // without roots means {""}: the bundle owns all of data.
   std::vector<std::string> roots = {""};
@@ -109,9 +109,9 @@ struct SigningConfig {
   // PEM private key ("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"), or
   // for HS* the shared secret itself.
   std::string key;
-  std::string key_id;             // written as the JWT `kid` header
-  std::string scope;              // written as the `scope` claim when set
-  Value extra_claims;             // optional object merged into the payload
+  std::string key_id;  // written as the JWT `kid` header
+  std::string scope;   // written as the `scope` claim when set
+  Value extra_claims;  // optional object merged into the payload
 };
 
 struct WriteOptions {

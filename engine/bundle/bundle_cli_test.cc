@@ -25,8 +25,10 @@ class BundleCli : public ::testing::Test {
   void SetUp() override {
     if (!std::filesystem::exists(FedraBinary())) GTEST_SKIP() << FedraBinary() << " not built";
     WriteFileAt(dir_ / "src/.manifest", R"({"revision": "m", "roots": ["fedra"]})");
-    WriteFileAt(dir_ / "src/fedra/policies/p/main.rego", "package fedra.policies.p\n\nviolation contains 1 if false\n");
-    WriteFileAt(dir_ / "src/fedra/policies/data.json", R"({"p": {"type": "Admission", "enforcement": "Warn"}})");
+    WriteFileAt(dir_ / "src/fedra/policies/p/main.rego",
+                "package fedra.policies.p\n\nviolation contains 1 if false\n");
+    WriteFileAt(dir_ / "src/fedra/policies/data.json",
+                R"({"p": {"type": "Admission", "enforcement": "Warn"}})");
   }
   int Fedra(const std::string& args) {
     return Shell(FedraBinary() + " " + args + " >" + dir_.path() + "/out.txt 2>&1");
@@ -36,9 +38,13 @@ class BundleCli : public ::testing::Test {
 };
 
 TEST_F(BundleCli, BuildsAReadableDeterministicBundle) {
-  ASSERT_EQ(Fedra("bundle build " + dir_.path() + "/src -o " + dir_.path() + "/a.tar.gz --revision r7"), 0)
+  ASSERT_EQ(
+      Fedra("bundle build " + dir_.path() + "/src -o " + dir_.path() + "/a.tar.gz --revision r7"),
+      0)
       << Output();
-  ASSERT_EQ(Fedra("bundle build " + dir_.path() + "/src -o " + dir_.path() + "/b.tar.gz --revision r7"), 0);
+  ASSERT_EQ(
+      Fedra("bundle build " + dir_.path() + "/src -o " + dir_.path() + "/b.tar.gz --revision r7"),
+      0);
   std::string a = ReadFileAt(dir_ / "a.tar.gz");
   EXPECT_EQ(a, ReadFileAt(dir_ / "b.tar.gz"));
   Bundle b;
@@ -52,13 +58,14 @@ TEST_F(BundleCli, BuildsAReadableDeterministicBundle) {
 }
 
 TEST_F(BundleCli, SignsWithAPemKey) {
-  ASSERT_EQ(Shell("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + dir_.path() +
-                  "/key.pem 2>/dev/null && openssl pkey -in " + dir_.path() + "/key.pem -pubout -out " +
-                  dir_.path() + "/pub.pem"),
+  ASSERT_EQ(Shell("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
+                  dir_.path() + "/key.pem 2>/dev/null && openssl pkey -in " + dir_.path() +
+                  "/key.pem -pubout -out " + dir_.path() + "/pub.pem"),
             0);
-  ASSERT_EQ(Fedra("bundle build " + dir_.path() + "/src -o " + dir_.path() + "/s.tar.gz --signing-key " +
-                  dir_.path() + "/key.pem --signing-alg ES256 --signing-key-id hub"),
-            0)
+  ASSERT_EQ(
+      Fedra("bundle build " + dir_.path() + "/src -o " + dir_.path() + "/s.tar.gz --signing-key " +
+            dir_.path() + "/key.pem --signing-alg ES256 --signing-key-id hub"),
+      0)
       << Output();
   ReadOptions ro;
   VerificationConfig vc;
@@ -74,7 +81,9 @@ TEST_F(BundleCli, SignsWithAPemKey) {
 TEST_F(BundleCli, ErrorsAndUsage) {
   WriteFileAt(dir_ / "src/other/x.rego", "package other\n");
   EXPECT_EQ(Fedra("bundle build " + dir_.path() + "/src -o " + dir_.path() + "/x.tar.gz"), 1);
-  EXPECT_NE(Output().find("do not permit package data.other in module other/x.rego"), std::string::npos) << Output();
+  EXPECT_NE(Output().find("do not permit package data.other in module other/x.rego"),
+            std::string::npos)
+      << Output();
   EXPECT_FALSE(std::filesystem::exists(dir_ / "x.tar.gz"));
   EXPECT_EQ(Fedra("bundle build"), 2);
   EXPECT_EQ(Fedra("bundle build a b"), 2);

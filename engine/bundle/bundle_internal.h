@@ -12,7 +12,8 @@ namespace fedra::bundle {
 
 // Validates entries (already path-normalised) into a Bundle. `verify`
 // applies options.verification / skip_verification; directories pass false.
-Status BuildBundle(std::vector<TarEntry> entries, const ReadOptions& options, bool verify, Bundle* out);
+Status BuildBundle(std::vector<TarEntry> entries, const ReadOptions& options, bool verify,
+                   Bundle* out);
 
 }  // namespace fedra::bundle
 

@@ -41,7 +41,8 @@ TEST(ReadBundle, OpaStyleBundle) {
   Bundle b;
   Status st = Read(
       {
-          {".manifest", R"({"revision": "rev-7", "roots": ["/authz/", "users"], "metadata": {"team": "x"},
+          {".manifest",
+           R"({"revision": "rev-7", "roots": ["/authz/", "users"], "metadata": {"team": "x"},
                            "rego_version": 1})"},
           {"authz/policy.rego", "package authz\n\nallow if input.user == \"admin\"\n"},
           {"authz/lib/data.json", R"({"admins": ["alice"]})"},
@@ -66,7 +67,9 @@ TEST(ReadBundle, OpaStyleBundle) {
 
 TEST(ReadBundle, NoManifestMeansEverything) {
   Bundle b;
-  Status st = Read({{"data.json", R"({"a": 1})"}, {"x/data.json", "[1, 2]"}, {"p.rego", "package anything\n"}}, &b);
+  Status st = Read(
+      {{"data.json", R"({"a": 1})"}, {"x/data.json", "[1, 2]"}, {"p.rego", "package anything\n"}},
+      &b);
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(b.roots, std::vector<std::string>{""});
   EXPECT_EQ(b.revision, "");
@@ -76,7 +79,8 @@ TEST(ReadBundle, NoManifestMeansEverything) {
 TEST(ReadBundle, DataMergeConflicts) {
   Bundle b;
   Status st = Read({{"data.json", R"({"a": {"b": 1}})"}, {"a/data.json", R"({"b": 2})"}}, &b);
-  EXPECT_NE(st.message().find("conflicts with another data file"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("conflicts with another data file"), std::string_view::npos)
+      << st.ToString();
   EXPECT_NE(st.message().find("/a/b"), std::string_view::npos) << st.ToString();
   st = Read({{"data.json", R"({"a": 5})"}, {"a/b/data.json", R"({"c": 2})"}}, &b);
   EXPECT_NE(st.message().find("conflicts"), std::string_view::npos) << st.ToString();
@@ -94,16 +98,20 @@ TEST(ReadBundle, RootsViolations) {
     return TarEntry{".manifest", R"({"revision": "r", "roots": )" + roots + "}"};
   };
   Status st = Read({manifest(R"(["a"])"), {"b/data.json", R"({"x": 1})"}}, &b);
-  EXPECT_NE(st.message().find("do not permit data at path \"/b\""), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("do not permit data at path \"/b\""), std::string_view::npos)
+      << st.ToString();
   st = Read({manifest(R"(["a/b"])"), {"a/data.json", R"({"c": 1})"}}, &b);
-  EXPECT_NE(st.message().find("do not permit data at path \"/a/c\""), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("do not permit data at path \"/a/c\""), std::string_view::npos)
+      << st.ToString();
   st = Read({manifest(R"(["a/b"])"), {"a/data.json", R"({"b": {"deep": 1}})"}}, &b);
   EXPECT_TRUE(st.ok()) << st.ToString();
   st = Read({manifest(R"(["a"])"), {"x.rego", "package b.c\n"}}, &b);
-  EXPECT_NE(st.message().find("do not permit package data.b.c in module x.rego"), std::string_view::npos)
+  EXPECT_NE(st.message().find("do not permit package data.b.c in module x.rego"),
+            std::string_view::npos)
       << st.ToString();
   st = Read({manifest(R"(["a", "a/b"])")}, &b);
-  EXPECT_NE(st.message().find("overlapped roots: \"a\" and \"a/b\""), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("overlapped roots: \"a\" and \"a/b\""), std::string_view::npos)
+      << st.ToString();
   st = Read({manifest(R"(["", "x"])")}, &b);
   EXPECT_NE(st.message().find("overlapped roots"), std::string_view::npos) << st.ToString();
   // "ab" does not lie under "a": roots compare by path segment.
@@ -129,7 +137,8 @@ TEST(ReadBundle, BadManifestsAndModules) {
            {R"({"rego_version": 2})", "\"rego_version\" must be 0 or 1"},
        }) {
     Status st = Read({{".manifest", c.manifest}}, &b);
-    EXPECT_NE(st.message().find(c.want), std::string_view::npos) << c.manifest << " -> " << st.ToString();
+    EXPECT_NE(st.message().find(c.want), std::string_view::npos)
+        << c.manifest << " -> " << st.ToString();
   }
   Status st = Read({{"bad.rego", "package x\n\nallow if {\n"}}, &b);
   EXPECT_EQ(st.code(), StatusCode::kParseError) << st.ToString();
@@ -173,7 +182,8 @@ Bundle FedraBundle() {
   b.modules = {
       {"fedra/policies/require-labels/main.rego",
        "package fedra.policies.require_labels\n\nviolation contains {\"msg\": \"x\"} if true\n", 1},
-      {"fedra/policies/registries/lib.rego", "package fedra.policies.registries.lib\n\nok := true\n", 1},
+      {"fedra/policies/registries/lib.rego",
+       "package fedra.policies.registries.lib\n\nok := true\n", 1},
   };
   b.data = Json(R"({"fedra": {"policies": {
       "require-labels": {"type": "Admission", "enforcement": "Deny",
@@ -207,7 +217,8 @@ TEST(WriteBundle, RoundTripIsExactAndDeterministic) {
   const Value* p = out.data.Find("fedra")->Find("policies")->Find("require-labels");
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(*p->Find("enforcement"), Value::String("Deny"));
-  EXPECT_EQ(p->Find("modules")->array()[0], Value::String("fedra/policies/require-labels/main.rego"));
+  EXPECT_EQ(p->Find("modules")->array()[0],
+            Value::String("fedra/policies/require-labels/main.rego"));
   // A different revision gives different bytes.
   in.revision = "hub-43";
   std::string c;
@@ -234,8 +245,10 @@ TEST(WriteBundle, RefusesBadModulePaths) {
 TEST(ReadBundle, ArchiveMadeByRealTar) {
   TempDir dir;
   WriteFileAt(dir / "b/.manifest", R"({"revision": "from-tar", "roots": ["fedra"]})");
-  WriteFileAt(dir / "b/fedra/policies/p1/main.rego", "package fedra.policies.p1\n\ndeny if false\n");
-  WriteFileAt(dir / "b/fedra/policies/data.json", R"({"p1": {"type": "Admission", "modules": ["x"]}})");
+  WriteFileAt(dir / "b/fedra/policies/p1/main.rego",
+              "package fedra.policies.p1\n\ndeny if false\n");
+  WriteFileAt(dir / "b/fedra/policies/data.json",
+              R"({"p1": {"type": "Admission", "modules": ["x"]}})");
   WriteFileAt(dir / "b/fedra/settings/data.yaml", "mode: strict\n");
   ASSERT_EQ(Shell("cd " + dir.path() + "/b && tar czf ../bundle.tar.gz .manifest fedra"), 0);
   Bundle b;
@@ -258,7 +271,8 @@ TEST(ReadBundle, ArchiveMadeByRealTar) {
 TEST(LoadDirectory, BuildsTheSameBundleAsTheArchive) {
   TempDir dir;
   WriteFileAt(dir / "b/.manifest", R"({"revision": "dir", "roots": ["fedra"]})");
-  WriteFileAt(dir / "b/fedra/policies/p1/main.rego", "package fedra.policies.p1\n\ndeny if false\n");
+  WriteFileAt(dir / "b/fedra/policies/p1/main.rego",
+              "package fedra.policies.p1\n\ndeny if false\n");
   WriteFileAt(dir / "b/fedra/policies/data.json", R"({"p1": {"type": "Admission"}})");
   WriteFileAt(dir / "b/fedra/notes.txt", "not part of the bundle");
   WriteFileAt(dir / "b/.git/config", "hidden: skipped");
@@ -277,7 +291,8 @@ TEST(LoadDirectory, BuildsTheSameBundleAsTheArchive) {
 
   ASSERT_EQ(Shell("ln -s /etc/passwd " + dir.path() + "/b/fedra/link.rego"), 0);
   st = LoadDirectory(dir / "b", {}, &b);
-  EXPECT_NE(st.message().find("symbolic links are not supported"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("symbolic links are not supported"), std::string_view::npos)
+      << st.ToString();
   EXPECT_EQ(LoadDirectory(dir / "missing", {}, &b).code(), StatusCode::kNotFound);
 }
 

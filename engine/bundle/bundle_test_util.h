@@ -61,7 +61,8 @@ inline int Shell(const std::string& cmd) {
 }
 
 // A raw 512-byte ustar header with any name and type flag, checksum right.
-inline std::string RawHeader(const std::string& name, char type, size_t size, const std::string& linkname = "") {
+inline std::string RawHeader(const std::string& name, char type, size_t size,
+                             const std::string& linkname = "") {
   std::string h(512, '\0');
   std::memcpy(h.data(), name.data(), std::min<size_t>(name.size(), 100));
   std::snprintf(h.data() + 100, 8, "%07o", 0644);

@@ -26,8 +26,10 @@ std::string ManifestJson(const Bundle& b) {
   std::vector<Value> roots;
   for (const std::string& r : b.roots) roots.push_back(Value::String(r));
   m.push_back({Value::String("roots"), Value::Array(std::move(roots))});
-  if (b.metadata.is_object() && !b.metadata.empty()) m.push_back({Value::String("metadata"), b.metadata});
-  if (b.rego_version.has_value()) m.push_back({Value::String("rego_version"), Value::Int(*b.rego_version)});
+  if (b.metadata.is_object() && !b.metadata.empty())
+    m.push_back({Value::String("metadata"), b.metadata});
+  if (b.rego_version.has_value())
+    m.push_back({Value::String("rego_version"), Value::Int(*b.rego_version)});
   return ToJson(Value::Object(std::move(m))) + "\n";
 }
 
@@ -44,15 +46,18 @@ Status WriteBundle(const Bundle& bundle, const WriteOptions& options, std::strin
   entries.push_back({"data.json", ToJson(bundle.data) + "\n"});
   std::vector<const Module*> modules;
   for (const Module& m : bundle.modules) modules.push_back(&m);
-  std::sort(modules.begin(), modules.end(), [](const Module* a, const Module* b) { return a->path < b->path; });
+  std::sort(modules.begin(), modules.end(),
+            [](const Module* a, const Module* b) { return a->path < b->path; });
   std::set<std::string> seen;
   for (const Module* m : modules) {
     std::string norm;
     FEDRA_RETURN_IF_ERROR(NormalizeEntryPath(m->path, &norm));
     if (norm != m->path || !EndsWith(norm, ".rego")) {
-      return Status::InvalidArgument("module path \"" + m->path + "\" must be relative, normalised and end in .rego");
+      return Status::InvalidArgument("module path \"" + m->path +
+                                     "\" must be relative, normalised and end in .rego");
     }
-    if (!seen.insert(norm).second) return Status::InvalidArgument("duplicate module path \"" + m->path + "\"");
+    if (!seen.insert(norm).second)
+      return Status::InvalidArgument("duplicate module path \"" + m->path + "\"");
     entries.push_back({norm, m->source});
   }
   if (options.signing.has_value()) {
@@ -86,27 +91,31 @@ Status LoadDirectory(const std::string& dir, const ReadOptions& options, Bundle*
       continue;
     }
     if (fs::is_symlink(st)) {
-      return Status::InvalidArgument(de.path().string() + ": symbolic links are not supported in a bundle directory");
+      return Status::InvalidArgument(de.path().string() +
+                                     ": symbolic links are not supported in a bundle directory");
     }
     if (fs::is_directory(st)) continue;
-    bool wanted = top_manifest || EndsWith(name, ".rego") || name == "data.json" || name == "data.yaml" ||
-                  name == "data.yml";
+    bool wanted = top_manifest || EndsWith(name, ".rego") || name == "data.json" ||
+                  name == "data.yaml" || name == "data.yml";
     if (!wanted) continue;
     if (!fs::is_regular_file(st)) {
       return Status::InvalidArgument(de.path().string() + ": not a regular file");
     }
     std::string contents;
-    FEDRA_RETURN_IF_ERROR(tools::ReadFile(de.path().string(), &contents, options.limits.max_entry_bytes));
+    FEDRA_RETURN_IF_ERROR(
+        tools::ReadFile(de.path().string(), &contents, options.limits.max_entry_bytes));
     total += contents.size();
     if (total > options.limits.max_total_bytes) {
-      return Status::LimitExceeded(dir + ": bundle files exceed " + std::to_string(options.limits.max_total_bytes) +
+      return Status::LimitExceeded(dir + ": bundle files exceed " +
+                                   std::to_string(options.limits.max_total_bytes) +
                                    " bytes (limit max_total_bytes)");
     }
     std::string norm;
     FEDRA_RETURN_IF_ERROR(NormalizeEntryPath(rel_str, &norm));
     entries.push_back({std::move(norm), std::move(contents)});
   }
-  std::sort(entries.begin(), entries.end(), [](const TarEntry& a, const TarEntry& b) { return a.path < b.path; });
+  std::sort(entries.begin(), entries.end(),
+            [](const TarEntry& a, const TarEntry& b) { return a.path < b.path; });
   return BuildBundle(std::move(entries), options, /*verify=*/false, out);
 }
 

@@ -39,7 +39,9 @@ class TextParser {
 
  private:
   void SkipSpace() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
   }
 
   Node Value() {
@@ -80,8 +82,8 @@ class TextParser {
       n.text = String();
     } else {
       size_t start = pos_;
-      while (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != '}' && s_[pos_] != ']' && s_[pos_] != ' ' &&
-             s_[pos_] != '\t' && s_[pos_] != '\n' && s_[pos_] != '\r') {
+      while (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != '}' && s_[pos_] != ']' &&
+             s_[pos_] != ' ' && s_[pos_] != '\t' && s_[pos_] != '\n' && s_[pos_] != '\r') {
         ++pos_;
       }
       n.text = std::string(s_.substr(start, pos_ - start));
@@ -93,7 +95,9 @@ class TextParser {
     int v = 0;
     for (int i = 0; i < 4 && pos_ < s_.size(); ++i, ++pos_) {
       char c = s_[pos_];
-      v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10);
+      v = v * 16 + (c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                           : c - 'A' + 10);
     }
     return v;
   }
@@ -109,14 +113,25 @@ class TextParser {
       }
       char e = s_[pos_++];
       switch (e) {
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           char32_t cp = static_cast<char32_t>(Hex4());
-          if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 1 < s_.size() && s_[pos_] == '\\' && s_[pos_ + 1] == 'u') {
+          if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 1 < s_.size() && s_[pos_] == '\\' &&
+              s_[pos_ + 1] == 'u') {
             size_t save = pos_;
             pos_ += 2;
             char32_t lo = static_cast<char32_t>(Hex4());
@@ -132,7 +147,9 @@ class TextParser {
           AppendUtf8(cp, &out);
           break;
         }
-        default: out.push_back(e); break;  // '"', '\\', '/'
+        default:
+          out.push_back(e);
+          break;  // '"', '\\', '/'
       }
     }
     ++pos_;  // closing quote
@@ -163,7 +180,8 @@ void Emit(const Node& n, std::string* out) {
       // Go decodes into a map: the last of repeated keys wins; keys sort bytewise.
       std::vector<const std::pair<std::string, Node>*> members;
       for (const auto& m : n.members) members.push_back(&m);
-      std::stable_sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->first < b->first; });
+      std::stable_sort(members.begin(), members.end(),
+                       [](auto* a, auto* b) { return a->first < b->first; });
       out->push_back('{');
       bool first = true;
       for (size_t i = 0; i < members.size(); ++i) {
@@ -182,7 +200,8 @@ void Emit(const Node& n, std::string* out) {
 
 }  // namespace
 
-Status CanonicalJsonText(std::string_view json, std::string_view source, const Limits& limits, std::string* out) {
+Status CanonicalJsonText(std::string_view json, std::string_view source, const Limits& limits,
+                         std::string* out) {
   JsonLimits jl;
   jl.max_depth = limits.max_json_depth;
   jl.max_bytes = limits.max_entry_bytes;

@@ -1,26 +1,25 @@
 // Bundle client: OPA's download protocol over cpprestsdk. See client.h.
 //
 // With -std=c++20 and Boost 1.74, Asio needs <utility> before its headers.
-#include <utility>
+#include "bundle/client.h"
 
-#include <boost/asio/ssl.hpp>
 #include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
 #include <pplx/threadpool.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/ssl.hpp>
 #include <cctype>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 #include <thread>
-
-#include "bundle/client.h"
+#include <utility>
 
 namespace fedra::bundle {
 namespace {
@@ -45,7 +44,8 @@ void InitPool() {
 }
 
 int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -74,7 +74,8 @@ struct Outcome {
 }  // namespace
 
 struct Client::Impl {
-  Impl(ClientOptions o, Callback cb) : options(std::move(o)), on_bundle(std::move(cb)), rng(std::random_device{}()) {}
+  Impl(ClientOptions o, Callback cb)
+      : options(std::move(o)), on_bundle(std::move(cb)), rng(std::random_device{}()) {}
 
   ClientOptions options;
   Callback on_bundle;
@@ -82,31 +83,35 @@ struct Client::Impl {
 
   mutable std::mutex mu;
   std::condition_variable cv;
-  bool stopping = false;                       // guarded by mu
-  pplx::cancellation_token_source cancel;      // guarded by mu: the in-flight request's
-  ClientStatus st;                             // guarded by mu
-  std::string active_raw;                      // guarded by mu: bytes of the active bundle
+  bool stopping = false;                   // guarded by mu
+  pplx::cancellation_token_source cancel;  // guarded by mu: the in-flight request's
+  ClientStatus st;                         // guarded by mu
+  std::string active_raw;                  // guarded by mu: bytes of the active bundle
   std::thread loop;
   bool started = false;
-  std::mt19937_64 rng;                         // polling thread only
+  std::mt19937_64 rng;  // polling thread only
 
   Status MakeHttpClient() {
     if (http.has_value()) return Status::OK();
-    if (options.url.empty()) return Status::InvalidArgument("bundle client: no bundle URL configured");
+    if (options.url.empty())
+      return Status::InvalidArgument("bundle client: no bundle URL configured");
     InitPool();
     try {
       web::uri uri(utility::conversions::to_string_t(options.url));
       std::string scheme = Lower(uri.scheme());
       if (scheme != "http" && scheme != "https") {
-        return Status::InvalidArgument("bundle client: URL " + options.url + " must use http or https");
+        return Status::InvalidArgument("bundle client: URL " + options.url +
+                                       " must use http or https");
       }
       whc::http_client_config cfg;
       // cpprestsdk's timeout is an idle timer: it must outlast a long poll.
-      auto timeout = options.request_timeout + std::chrono::duration_cast<milliseconds>(options.long_poll_timeout);
+      auto timeout = options.request_timeout +
+                     std::chrono::duration_cast<milliseconds>(options.long_poll_timeout);
       cfg.set_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout));
       if (!options.ca_file.empty()) {
         std::string ca = options.ca_file;
-        cfg.set_ssl_context_callback([ca](boost::asio::ssl::context& ctx) { ctx.load_verify_file(ca); });
+        cfg.set_ssl_context_callback(
+            [ca](boost::asio::ssl::context& ctx) { ctx.load_verify_file(ca); });
       }
       http.emplace(uri, cfg);
     } catch (const std::exception& e) {
@@ -140,8 +145,10 @@ struct Client::Impl {
       std::string prefer = "modes=snapshot";
       if (long_poll) prefer += ";wait=" + std::to_string(options.long_poll_timeout.count());
       req.headers().add("Prefer", prefer);
-      req.headers().add("Accept", std::string(kBundleMediaType) + ", application/gzip, application/octet-stream");
-      if (!options.bearer_token.empty()) req.headers().add("Authorization", "Bearer " + options.bearer_token);
+      req.headers().add(
+          "Accept", std::string(kBundleMediaType) + ", application/gzip, application/octet-stream");
+      if (!options.bearer_token.empty())
+        req.headers().add("Authorization", "Bearer " + options.bearer_token);
       wh::http_response resp = http->request(req, token).get();
       int code = resp.status_code();
       std::string content_type = resp.headers().content_type();
@@ -153,13 +160,15 @@ struct Client::Impl {
         return out;
       }
       if (code != wh::status_codes::OK) {
-        out.error = Status::IoError("bundle server replied " + std::to_string(code) + " " + resp.reason_phrase());
+        out.error = Status::IoError("bundle server replied " + std::to_string(code) + " " +
+                                    resp.reason_phrase());
         return out;
       }
       size_t max = options.read.limits.max_compressed_bytes;
       if (resp.headers().content_length() > max) {
-        out.error = Status::LimitExceeded("bundle download of " + std::to_string(resp.headers().content_length()) +
-                                          " bytes exceeds " + std::to_string(max) + " (limit max_compressed_bytes)");
+        out.error = Status::LimitExceeded(
+            "bundle download of " + std::to_string(resp.headers().content_length()) +
+            " bytes exceeds " + std::to_string(max) + " (limit max_compressed_bytes)");
         return out;
       }
       concurrency::streams::istream body = resp.body();
@@ -182,7 +191,8 @@ struct Client::Impl {
     } catch (const pplx::task_canceled&) {
       out.error = Status::Cancelled("bundle request cancelled");
     } catch (const std::exception& e) {
-      out.error = Status::IoError(std::string("bundle request to ") + options.url + " failed: " + e.what());
+      out.error =
+          Status::IoError(std::string("bundle request to ") + options.url + " failed: " + e.what());
     }
     return out;
   }
@@ -211,7 +221,8 @@ struct Client::Impl {
       // The callback is the engine's; an exception must not end the thread.
       accepted = Status::Internal(std::string("bundle callback threw: ") + e.what());
     }
-    if (!accepted.ok()) return accepted.WithContext("bundle rejected (revision \"" + b.revision + "\")");
+    if (!accepted.ok())
+      return accepted.WithContext("bundle rejected (revision \"" + b.revision + "\")");
     {
       std::lock_guard<std::mutex> l(mu);
       st.active_revision = b.revision;
@@ -278,7 +289,8 @@ struct Client::Impl {
   milliseconds Backoff(uint32_t failures) {
     double base = static_cast<double>(options.backoff_base.count());
     double cap = static_cast<double>(options.backoff_max.count());
-    double d = std::min(cap, base * std::pow(2.0, std::min<uint32_t>(failures > 0 ? failures - 1 : 0, 30)));
+    double d = std::min(
+        cap, base * std::pow(2.0, std::min<uint32_t>(failures > 0 ? failures - 1 : 0, 30)));
     // Half fixed, half random: spreads a fleet of engines out without ever
     // retrying at once.
     std::uniform_real_distribution<double> jitter(0.5, 1.0);
@@ -303,7 +315,8 @@ struct Client::Impl {
         if (!polled.ok()) {
           delay = Backoff(st.consecutive_failures);
         } else if (!(st.long_polling && options.long_poll_timeout.count() > 0)) {
-          auto lo = options.min_delay.count(), hi = std::max(options.min_delay.count(), options.max_delay.count());
+          auto lo = options.min_delay.count(),
+               hi = std::max(options.min_delay.count(), options.max_delay.count());
           std::uniform_int_distribution<int64_t> d(lo, hi);
           delay = milliseconds(d(rng));
         } else if (st.not_modified > not_modified_before && took < kMinLongPoll) {
@@ -324,7 +337,8 @@ Client::Client(ClientOptions options, Callback on_bundle)
 Client::~Client() { Stop(); }
 
 Status Client::LoadPersisted() {
-  if (impl_->options.persist_dir.empty()) return Status::NotFound("bundle client: no persistence directory configured");
+  if (impl_->options.persist_dir.empty())
+    return Status::NotFound("bundle client: no persistence directory configured");
   std::string raw, etag;
   FEDRA_RETURN_IF_ERROR(LoadBundleFile(impl_->options.persist_dir, &raw, &etag));
   Status st = impl_->Activate(raw, etag, true);

@@ -46,9 +46,9 @@
 namespace fedra::bundle {
 
 struct ClientOptions {
-  std::string url;                 // http:// or https://
-  std::string bearer_token;        // sent as `Authorization: Bearer <token>`
-  std::string ca_file;             // PEM CA bundle for https (else system CAs)
+  std::string url;                             // http:// or https://
+  std::string bearer_token;                    // sent as `Authorization: Bearer <token>`
+  std::string ca_file;                         // PEM CA bundle for https (else system CAs)
   std::chrono::seconds long_poll_timeout{30};  // 0 disables long polling
   std::chrono::milliseconds min_delay{10000};  // polling without long poll
   std::chrono::milliseconds max_delay{20000};
@@ -57,29 +57,29 @@ struct ClientOptions {
   // Bound on one request without long polling (connect + response). A long
   // poll gets long_poll_timeout + this.
   std::chrono::milliseconds request_timeout{30000};
-  std::string persist_dir;         // "" disables persistence
-  ReadOptions read;                // limits and signature verification
+  std::string persist_dir;  // "" disables persistence
+  ReadOptions read;         // limits and signature verification
 };
 
 // What the client knows, for status reports and /health?bundles.
 struct ClientStatus {
-  std::string active_revision;     // revision of the last accepted bundle
-  std::string etag;                // ETag sent in If-None-Match
+  std::string active_revision;  // revision of the last accepted bundle
+  std::string etag;             // ETag sent in If-None-Match
   int64_t last_request_unix_ns = 0;
   int64_t last_successful_request_unix_ns = 0;   // 200 or 304
   int64_t last_successful_download_unix_ns = 0;  // 200 with a readable bundle
   int64_t last_successful_activation_unix_ns = 0;
-  Status last_error;               // last request error; OK after a 200 or 304
+  Status last_error;  // last request error; OK after a 200 or 304
   // Why the last downloaded bundle was not activated (unreadable, bad
   // signature, rejected by the callback); OK once a bundle is activated.
   Status last_activation_error;
-  uint64_t downloads = 0;          // 200 responses
-  uint64_t not_modified = 0;       // 304 responses
-  uint64_t activations = 0;        // bundles the callback accepted
-  uint64_t failures = 0;           // failed requests, reads and activations
+  uint64_t downloads = 0;     // 200 responses
+  uint64_t not_modified = 0;  // 304 responses
+  uint64_t activations = 0;   // bundles the callback accepted
+  uint64_t failures = 0;      // failed requests, reads and activations
   uint32_t consecutive_failures = 0;
-  bool long_polling = false;       // the server announced long-poll support
-  bool loaded_from_disk = false;   // the active bundle came from persist_dir
+  bool long_polling = false;      // the server announced long-poll support
+  bool loaded_from_disk = false;  // the active bundle came from persist_dir
 };
 
 class Client {

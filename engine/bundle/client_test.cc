@@ -37,11 +37,13 @@ bool Eventually(F cond) {
   return cond();
 }
 
-std::string MakeBundle(const std::string& revision, const std::optional<SigningConfig>& signing = std::nullopt) {
+std::string MakeBundle(const std::string& revision,
+                       const std::optional<SigningConfig>& signing = std::nullopt) {
   Bundle b;
   b.revision = revision;
   b.roots = {"fedra"};
-  b.modules = {{"fedra/policies/p/main.rego", "package fedra.policies.p\n\nrev := \"" + revision + "\"\n", 1}};
+  b.modules = {{"fedra/policies/p/main.rego",
+                "package fedra.policies.p\n\nrev := \"" + revision + "\"\n", 1}};
   WriteOptions wo;
   wo.signing = signing;
   std::string out;
@@ -62,9 +64,8 @@ class BundleServer {
     o.port = port;
     o.tls = std::move(tls);
     o.threads = 2;
-    server_ = std::make_unique<http::Server>(o, [this](http::Request& r, http::Responder resp) {
-      Handle(r, std::move(resp));
-    });
+    server_ = std::make_unique<http::Server>(
+        o, [this](http::Request& r, http::Responder resp) { Handle(r, std::move(resp)); });
     timer_ = std::thread([this] { ExpirePolls(); });
   }
   ~BundleServer() {
@@ -87,7 +88,8 @@ class BundleServer {
   }
   uint16_t port() const { return server_->port(); }
   std::string url() const {
-    return std::string(server_->tls() ? "https" : "http") + "://127.0.0.1:" + std::to_string(port()) + "/bundles/b";
+    return std::string(server_->tls() ? "https" : "http") +
+           "://127.0.0.1:" + std::to_string(port()) + "/bundles/b";
   }
 
   // Serves `targz` under a new ETag from now on, answering held long polls.
@@ -138,7 +140,8 @@ class BundleServer {
     r.status = 200;
     r.body = body_;
     r.headers.Set("ETag", etag_);
-    r.headers.Set("Content-Type", long_poll_ ? "application/vnd.openpolicyagent.bundles" : "application/gzip");
+    r.headers.Set("Content-Type",
+                  long_poll_ ? "application/vnd.openpolicyagent.bundles" : "application/gzip");
     return r;
   }
 
@@ -168,7 +171,8 @@ class BundleServer {
     size_t wait_at = s.prefer.find("wait=");
     if (long_poll_ && hold_polls_ && wait_at != std::string::npos) {
       int seconds = std::stoi(s.prefer.substr(wait_at + 5));
-      pending_.push_back({std::move(resp), std::chrono::steady_clock::now() + std::chrono::seconds(seconds)});
+      pending_.push_back(
+          {std::move(resp), std::chrono::steady_clock::now() + std::chrono::seconds(seconds)});
       cv_.notify_all();
       return;
     }
@@ -286,7 +290,7 @@ TEST(BundleClient, LongPollDeliversPromptlyAndStopIsPrompt) {
   ASSERT_TRUE(server.Start().ok());
   Activations acts;
   ClientOptions o = Fast(server.url());
-  o.long_poll_timeout = std::chrono::seconds(30);  // far longer than the test waits
+  o.long_poll_timeout = std::chrono::seconds(30);   // far longer than the test waits
   o.min_delay = o.max_delay = milliseconds(60000);  // polling would not help
   Client client(o, acts.Callback());
   ASSERT_TRUE(client.Start().ok());
@@ -425,7 +429,8 @@ TEST(BundleClient, SignedBundlesVerifiedTamperedRejected) {
   EXPECT_NE(client.PollOnce().message().find("missing .signatures.json"), std::string_view::npos);
   sc.key = "attacker-secret";
   server.Publish(MakeBundle("forged", sc));
-  EXPECT_NE(client.PollOnce().message().find("signature verification failed"), std::string_view::npos);
+  EXPECT_NE(client.PollOnce().message().find("signature verification failed"),
+            std::string_view::npos);
   EXPECT_EQ(client.status().active_revision, "signed");
 }
 
@@ -551,7 +556,8 @@ TEST(BundleClient, LimitsAndBadConfiguration) {
   ClientOptions ftp = Fast("ftp://127.0.0.1/x");
   Client bad_scheme(ftp, acts.Callback());
   EXPECT_FALSE(bad_scheme.Start().ok());
-  Client not_found(Fast("http://127.0.0.1:" + std::to_string(server.port()) + "/nope"), acts.Callback());
+  Client not_found(Fast("http://127.0.0.1:" + std::to_string(server.port()) + "/nope"),
+                   acts.Callback());
   st = not_found.PollOnce();
   EXPECT_NE(st.message().find("404"), std::string_view::npos) << st.ToString();
 }

@@ -66,7 +66,8 @@ class GunzipSource : public ByteSource {
         Status st = Inflate(&probe, 1, &k);
         if (!st.ok()) return Fail(st);
         if (k == 0) break;
-        return Fail(Status::LimitExceeded("uncompressed bundle exceeds " + std::to_string(max_out_) +
+        return Fail(Status::LimitExceeded("uncompressed bundle exceeds " +
+                                          std::to_string(max_out_) +
                                           " bytes (limit max_total_bytes)"));
       }
       size_t want = std::min(n - *got, max_out_ - out_);
@@ -140,7 +141,8 @@ class GunzipSource : public ByteSource {
       return true;
     }
     if (std::all_of(rest.begin(), rest.end(), [](char c) { return c == 0; })) return false;
-    error_ = Status::InvalidArgument("trailing garbage after gzip stream at byte " + std::to_string(pos));
+    error_ = Status::InvalidArgument("trailing garbage after gzip stream at byte " +
+                                     std::to_string(pos));
     return false;
   }
 

@@ -24,7 +24,9 @@ namespace {
 constexpr char kBundleName[] = "bundle.tar.gz";
 constexpr char kEtagName[] = "bundle.etag";
 
-Status Errno(const std::string& what) { return Status::IoError(what + ": " + std::strerror(errno)); }
+Status Errno(const std::string& what) {
+  return Status::IoError(what + ": " + std::strerror(errno));
+}
 
 Status WriteAtomically(const std::string& dir, const std::string& name, std::string_view data) {
   std::string final_path = dir + "/" + name;
@@ -87,7 +89,8 @@ Status LoadBundleFile(const std::string& dir, std::string* raw, std::string* eta
   FEDRA_RETURN_IF_ERROR(tools::ReadFile(path, raw));
   std::string etag_path = dir + "/" + kEtagName;
   etag->clear();
-  if (std::filesystem::exists(etag_path, ec)) FEDRA_RETURN_IF_ERROR(tools::ReadFile(etag_path, etag, 4096));
+  if (std::filesystem::exists(etag_path, ec))
+    FEDRA_RETURN_IF_ERROR(tools::ReadFile(etag_path, etag, 4096));
   return Status::OK();
 }
 

@@ -42,7 +42,8 @@ Bundle Sample() {
   b.revision = "r1";
   b.roots = {"fedra"};
   b.data = Json(R"({"fedra": {"policies": {"p": {"type": "Admission", "enforcement": "Deny"}}}})");
-  b.modules = {{"fedra/policies/p/main.rego", "package fedra.policies.p\n\nviolation contains 1 if false\n", 1}};
+  b.modules = {{"fedra/policies/p/main.rego",
+                "package fedra.policies.p\n\nviolation contains 1 if false\n", 1}};
   return b;
 }
 
@@ -71,7 +72,8 @@ ReadOptions Verifying(const std::string& alg, const std::string& key, const std:
 }
 
 // Re-packs a bundle's entries after `edit`, keeping its .signatures.json.
-std::string Tamper(const std::string& targz, const std::function<void(std::vector<TarEntry>*)>& edit) {
+std::string Tamper(const std::string& targz,
+                   const std::function<void(std::vector<TarEntry>*)>& edit) {
   std::vector<TarEntry> entries;
   EXPECT_TRUE(ReadTarGz(targz, Limits{}, &entries).ok());
   edit(&entries);
@@ -86,9 +88,9 @@ TEST(Signatures, RoundTripRs256Es256Hs256) {
     std::string alg, priv, pub;
   };
   for (const Case& c : std::vector<Case>{{"RS256", k.rsa_private, k.rsa_public},
-                                          {"PS384", k.rsa_private, k.rsa_public},
-                                          {"ES256", k.ec_private, k.ec_public},
-                                          {"HS256", "shared-secret", "shared-secret"}}) {
+                                         {"PS384", k.rsa_private, k.rsa_public},
+                                         {"ES256", k.ec_private, k.ec_public},
+                                         {"HS256", "shared-secret", "shared-secret"}}) {
     Bundle b;
     Status st = ReadBundle(Signed(c.alg, c.priv), Verifying(c.alg, c.pub), &b);
     ASSERT_TRUE(st.ok()) << c.alg << ": " << st.ToString();
@@ -117,7 +119,8 @@ TEST(Signatures, SignatureFileHasOpaShape) {
     EXPECT_EQ(f.algorithm, "SHA-256");
     EXPECT_EQ(f.hash.size(), 64u);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{".manifest", "data.json", "fedra/policies/p/main.rego"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{".manifest", "data.json", "fedra/policies/p/main.rego"}));
 }
 
 TEST(Signatures, TamperedBundlesAreRejected) {
@@ -133,7 +136,8 @@ TEST(Signatures, TamperedBundlesAreRejected) {
     }
   });
   Status st = ReadBundle(changed_policy, ro, &b);
-  EXPECT_NE(st.message().find("\"fedra/policies/p/main.rego\": digest mismatch"), std::string_view::npos)
+  EXPECT_NE(st.message().find("\"fedra/policies/p/main.rego\": digest mismatch"),
+            std::string_view::npos)
       << st.ToString();
 
   std::string changed_data = Tamper(good, [](std::vector<TarEntry>* e) {
@@ -142,7 +146,8 @@ TEST(Signatures, TamperedBundlesAreRejected) {
     }
   });
   st = ReadBundle(changed_data, ro, &b);
-  EXPECT_NE(st.message().find("\"data.json\": digest mismatch"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("\"data.json\": digest mismatch"), std::string_view::npos)
+      << st.ToString();
 
   std::string changed_manifest = Tamper(good, [](std::vector<TarEntry>* e) {
     for (auto& x : *e) {
@@ -150,22 +155,26 @@ TEST(Signatures, TamperedBundlesAreRejected) {
     }
   });
   st = ReadBundle(changed_manifest, ro, &b);
-  EXPECT_NE(st.message().find("\".manifest\": digest mismatch"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("\".manifest\": digest mismatch"), std::string_view::npos)
+      << st.ToString();
 
   std::string extra = Tamper(good, [](std::vector<TarEntry>* e) {
     e->push_back({"fedra/policies/p/backdoor.rego", "package fedra.policies.p\n\nallow := true\n"});
   });
   st = ReadBundle(extra, ro, &b);
-  EXPECT_NE(st.message().find("\"fedra/policies/p/backdoor.rego\" not included in bundle signature"),
-            std::string_view::npos)
+  EXPECT_NE(
+      st.message().find("\"fedra/policies/p/backdoor.rego\" not included in bundle signature"),
+      std::string_view::npos)
       << st.ToString();
 
   std::string missing = Tamper(good, [](std::vector<TarEntry>* e) {
-    e->erase(std::remove_if(e->begin(), e->end(), [](const TarEntry& x) { return x.path.ends_with(".rego"); }),
+    e->erase(std::remove_if(e->begin(), e->end(),
+                            [](const TarEntry& x) { return x.path.ends_with(".rego"); }),
              e->end());
   });
   st = ReadBundle(missing, ro, &b);
-  EXPECT_NE(st.message().find("specified in bundle signatures but not found"), std::string_view::npos)
+  EXPECT_NE(st.message().find("specified in bundle signatures but not found"),
+            std::string_view::npos)
       << st.ToString();
 
   std::string bad_sig = Tamper(good, [](std::vector<TarEntry>* e) {
@@ -174,9 +183,11 @@ TEST(Signatures, TamperedBundlesAreRejected) {
     s[last - 5] = s[last - 5] == 'A' ? 'B' : 'A';
   });
   st = ReadBundle(bad_sig, ro, &b);
-  EXPECT_NE(st.message().find("signature verification failed"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("signature verification failed"), std::string_view::npos)
+      << st.ToString();
 
-  std::string unsigned_bundle = Tamper(good, [](std::vector<TarEntry>* e) { e->erase(e->begin()); });
+  std::string unsigned_bundle =
+      Tamper(good, [](std::vector<TarEntry>* e) { e->erase(e->begin()); });
   st = ReadBundle(unsigned_bundle, ro, &b);
   EXPECT_NE(st.message().find("missing .signatures.json"), std::string_view::npos) << st.ToString();
 
@@ -189,8 +200,9 @@ TEST(Signatures, ReformattedJsonStillVerifies) {
   std::string reformatted = Tamper(good, [](std::vector<TarEntry>* e) {
     for (auto& x : *e) {
       if (x.path == "data.json") {
-        x.contents = "{\n  \"fedra\" : { \"policies\" : { \"p\" : {\n"
-                     "    \"enforcement\" : \"Deny\", \"type\" : \"Admission\" } } }\n}\n";
+        x.contents =
+            "{\n  \"fedra\" : { \"policies\" : { \"p\" : {\n"
+            "    \"enforcement\" : \"Deny\", \"type\" : \"Admission\" } } }\n}\n";
       }
     }
   });
@@ -204,12 +216,14 @@ TEST(Signatures, KeysScopesAndAlgorithms) {
   std::string good = Signed("RS256", k.rsa_private, "k1", "write");
   Bundle b;
   Status st = ReadBundle(good, Verifying("RS256", k.rsa_public, "other"), &b);
-  EXPECT_NE(st.message().find("verification key corresponding to ID \"k1\" not found"), std::string_view::npos)
+  EXPECT_NE(st.message().find("verification key corresponding to ID \"k1\" not found"),
+            std::string_view::npos)
       << st.ToString();
   std::string other_private, other_public;
   testing::MakeKeyPair(false, &other_private, &other_public);
   st = ReadBundle(good, Verifying("RS256", other_public, "k1", "write"), &b);
-  EXPECT_NE(st.message().find("signature verification failed"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("signature verification failed"), std::string_view::npos)
+      << st.ToString();
   st = ReadBundle(good, Verifying("RS256", k.rsa_public, "k1", "read"), &b);
   EXPECT_NE(st.message().find("scope mismatch"), std::string_view::npos) << st.ToString();
   EXPECT_TRUE(ReadBundle(good, Verifying("RS256", k.rsa_public, "k1", "write"), &b).ok());
@@ -223,10 +237,12 @@ TEST(Signatures, KeysScopesAndAlgorithms) {
   // No key id anywhere.
   std::string no_kid = Signed("HS256", "s", "");
   st = ReadBundle(no_kid, Verifying("HS256", "s"), &b);
-  EXPECT_NE(st.message().find("verification key ID is empty"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("verification key ID is empty"), std::string_view::npos)
+      << st.ToString();
   // A signed bundle without configured keys is refused unless verification is skipped.
   st = ReadBundle(good, {}, &b);
-  EXPECT_NE(st.message().find("no verification key is configured"), std::string_view::npos) << st.ToString();
+  EXPECT_NE(st.message().find("no verification key is configured"), std::string_view::npos)
+      << st.ToString();
   ReadOptions skip;
   skip.skip_verification = true;
   ASSERT_TRUE(ReadBundle(good, skip, &b).ok());
@@ -246,7 +262,9 @@ TEST(Signatures, KeysScopesAndAlgorithms) {
 
 TEST(Signatures, ExcludedFilesNeedNoHash) {
   std::string good = Signed("HS256", "s");
-  std::string with_readme = Tamper(good, [](std::vector<TarEntry>* e) { e->push_back({"docs/README.md", "hi"}); });
+  std::string with_readme = Tamper(good, [](std::vector<TarEntry>* e) {
+    e->push_back({"docs/README.md", "hi"});
+  });
   ReadOptions ro = Verifying("HS256", "s");
   Bundle b;
   EXPECT_FALSE(ReadBundle(with_readme, ro, &b).ok());
@@ -259,9 +277,10 @@ TEST(Signatures, MalformedSignatureFiles) {
   VerificationConfig vc;
   vc.keys.push_back({"k1", "HS256", "s", ""});
   std::vector<FileHash> files;
-  for (const char* doc : {"", "[]", "{}", R"({"signatures": []})", R"({"signatures": ["a.b.c", "d.e.f"]})",
-                          R"({"signatures": [1]})", R"({"signatures": ["no-dots"]})",
-                          R"({"signatures": ["!!!.@@@.###"]})", R"({"signatures": ["a.b.c"], "plugin": "x"})"}) {
+  for (const char* doc :
+       {"", "[]", "{}", R"({"signatures": []})", R"({"signatures": ["a.b.c", "d.e.f"]})",
+        R"({"signatures": [1]})", R"({"signatures": ["no-dots"]})",
+        R"({"signatures": ["!!!.@@@.###"]})", R"({"signatures": ["a.b.c"], "plugin": "x"})"}) {
     Status st = VerifySignatureFile(doc, vc, Limits{}, &files);
     EXPECT_FALSE(st.ok()) << doc;
   }
@@ -271,31 +290,53 @@ TEST(Signatures, MalformedSignatureFiles) {
 // signatures OPA made must verify here, with OPA's key-id rules.
 TEST(Signatures, OpaTestVectors) {
   const std::string hs256_kid_foo =
-      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImZvbyJ9.eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2"
-      "RhdGEuanNvbiIsImhhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMWI2ZjRiZDc0YjI2"
-      "NjEyIiwiYWxnb3JpdGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwiaGFzaCI6IjQyY2"
-      "ZlNjc2OGI1N2JiNWY3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdCI6MTU5MjI0ODAy"
-      "NywiaXNzIjoiSldUU2VydmljZSIsInNjb3BlIjoid3JpdGUifQ.u7b_h88osJpU6VQLhIUmZjblsPNCO_kTqsVtpEAHavs";
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImZvbyJ9."
+      "eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2"
+      "RhdGEuanNvbiIsImhhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMW"
+      "I2ZjRiZDc0YjI2"
+      "NjEyIiwiYWxnb3JpdGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwi"
+      "aGFzaCI6IjQyY2"
+      "ZlNjc2OGI1N2JiNWY3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdC"
+      "I6MTU5MjI0ODAy"
+      "NywiaXNzIjoiSldUU2VydmljZSIsInNjb3BlIjoid3JpdGUifQ.u7b_h88osJpU6VQLhIUmZjblsPNCO_"
+      "kTqsVtpEAHavs";
   const std::string hs256_keyid_claim =
-      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2RhdGEuanNvbiIsIm"
-      "hhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMWI2ZjRiZDc0YjI2NjEyIiwiYWxnb3Jp"
-      "dGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwiaGFzaCI6IjQyY2ZlNjc2OGI1N2JiNW"
-      "Y3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdCI6MTU5MjI0ODAyNywiaXNzIjoiSldU"
-      "U2VydmljZSIsImtleWlkIjoiZm9vIiwic2NvcGUiOiJ3cml0ZSJ9.4nrInalqppAc9EjsNUD9Y35amVpDGoRk4bkxzdY8fhs";
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+      "eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2RhdGEuanNvbiIsIm"
+      "hhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMWI2ZjRiZDc0YjI2Nj"
+      "EyIiwiYWxnb3Jp"
+      "dGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwiaGFzaCI6IjQyY2Zl"
+      "Njc2OGI1N2JiNW"
+      "Y3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdCI6MTU5MjI0ODAyNy"
+      "wiaXNzIjoiSldU"
+      "U2VydmljZSIsImtleWlkIjoiZm9vIiwic2NvcGUiOiJ3cml0ZSJ9."
+      "4nrInalqppAc9EjsNUD9Y35amVpDGoRk4bkxzdY8fhs";
   const std::string hs256_kid_bar =
-      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImJhciJ9.eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2"
-      "RhdGEuanNvbiIsImhhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMWI2ZjRiZDc0YjI2"
-      "NjEyIiwiYWxnb3JpdGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwiaGFzaCI6IjQyY2"
-      "ZlNjc2OGI1N2JiNWY3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdCI6MTU5MjI0ODAy"
-      "NywiaXNzIjoiSldUU2VydmljZSIsInNjb3BlIjoid3JpdGUifQ.xW04tph2-dSy47uZ-CgiObvFWFLUsMym8N7ermgPZ0s";
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImJhciJ9."
+      "eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2"
+      "RhdGEuanNvbiIsImhhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMW"
+      "I2ZjRiZDc0YjI2"
+      "NjEyIiwiYWxnb3JpdGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwi"
+      "aGFzaCI6IjQyY2"
+      "ZlNjc2OGI1N2JiNWY3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdC"
+      "I6MTU5MjI0ODAy"
+      "NywiaXNzIjoiSldUU2VydmljZSIsInNjb3BlIjoid3JpdGUifQ.xW04tph2-dSy47uZ-"
+      "CgiObvFWFLUsMym8N7ermgPZ0s";
   const std::string rs256_kid_foo =
-      "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImZvbyJ9.eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2"
-      "RhdGEuanNvbiIsImhhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMWI2ZjRiZDc0YjI2"
-      "NjEyIiwiYWxnb3JpdGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwiaGFzaCI6IjQyY2"
-      "ZlNjc2OGI1N2JiNWY3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdCI6MTU5MjI1MTQw"
-      "NiwiaXNzIjoiSldUU2VydmljZSIsInNjb3BlIjoid3JpdGUifQ.UZcX_Qj29o213nwZ5mysiyNcgAp1AOqCkDLkj1KGZ7Cw3l17TbkF8t3FJ"
-      "d654sf762NGcABA0WQ2zxq-labXl_d5TKQmq23lurO3qLHI1cKQPyoxPbddGo78sJpMwWsiMyEYcyyKC9FpNUpa8cT81GPo4q9Zui8TAD0wt"
-      "Hh2YxBL7E8QYLJxcLMJTJxVBgrQGLXFT7vYRc6hJz9Vu-i0SWuLBGxOCmYoHr4DWFfy0IhAbhiUFyLRpukfBPjCJNYY5LgaZdN6LaYivtIE"
+      "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImZvbyJ9."
+      "eyJmaWxlcyI6W3sibmFtZSI6ImRiL3VhbTIvZW50aXRsZW1lbnRzL2"
+      "RhdGEuanNvbiIsImhhc2giOiJjMjEzMTU0NGM3MTZhMjVhNWUzMWY1MDQzMDBmNTI0MGU4MjM1Y2FkYjlhNTdmMGJkMW"
+      "I2ZjRiZDc0YjI2"
+      "NjEyIiwiYWxnb3JpdGhtIjoic2hhMjU2In0seyJuYW1lIjoiZGIvdWFtMi9wb2xpY3kvb3BhLXBvbGljeS5yZWdvIiwi"
+      "aGFzaCI6IjQyY2"
+      "ZlNjc2OGI1N2JiNWY3NTAzYzE2NWMyOGRkMDdhYzViODEzNTU0ZWJjODUwZjJjYzM1ODQzZTcxMzdiMWQifV0sImlhdC"
+      "I6MTU5MjI1MTQw"
+      "NiwiaXNzIjoiSldUU2VydmljZSIsInNjb3BlIjoid3JpdGUifQ.UZcX_"
+      "Qj29o213nwZ5mysiyNcgAp1AOqCkDLkj1KGZ7Cw3l17TbkF8t3FJ"
+      "d654sf762NGcABA0WQ2zxq-labXl_"
+      "d5TKQmq23lurO3qLHI1cKQPyoxPbddGo78sJpMwWsiMyEYcyyKC9FpNUpa8cT81GPo4q9Zui8TAD0wt"
+      "Hh2YxBL7E8QYLJxcLMJTJxVBgrQGLXFT7vYRc6hJz9Vu-"
+      "i0SWuLBGxOCmYoHr4DWFfy0IhAbhiUFyLRpukfBPjCJNYY5LgaZdN6LaYivtIE"
       "Ums5jUuXubBimLJm7KOT5-bgJMXTcUsbrbl2Ma7PwG5IOKjjgyEvH8KVfGFZSzNrpuxKmA";
   const std::string rsa_public =
       "-----BEGIN PUBLIC KEY-----\n"
@@ -326,7 +367,8 @@ TEST(Signatures, OpaTestVectors) {
   EXPECT_TRUE(verify(hs256_kid_bar, forced, &files).ok());
   VerificationConfig bad_scope = hs;
   bad_scope.scope = "bad_scope";
-  EXPECT_NE(verify(hs256_kid_foo, bad_scope, &files).message().find("scope mismatch"), std::string_view::npos);
+  EXPECT_NE(verify(hs256_kid_foo, bad_scope, &files).message().find("scope mismatch"),
+            std::string_view::npos);
   VerificationConfig bad_secret = hs;
   bad_secret.keys[0].key = "bad_secret";
   EXPECT_FALSE(verify(hs256_kid_foo, bad_secret, &files).ok());
@@ -338,7 +380,8 @@ TEST(Signatures, OpaTestVectors) {
   EXPECT_FALSE(verify(rs256_kid_foo, rs, &files).ok());
   // OPA's digest of a .manifest: MD5 over the canonical form.
   std::string digest;
-  ASSERT_TRUE(HashFile(".manifest", R"({"revision": "quickbrownfaux"})", "MD5", Limits{}, &digest).ok());
+  ASSERT_TRUE(
+      HashFile(".manifest", R"({"revision": "quickbrownfaux"})", "MD5", Limits{}, &digest).ok());
   std::string hex;
   for (unsigned char c : digest) {
     static const char kHex[] = "0123456789abcdef";
@@ -353,8 +396,9 @@ TEST(Signatures, OpaTestVectors) {
 TEST(Signatures, CanonicalJsonKeepsNumberLiterals) {
   std::string out;
   Limits l;
-  ASSERT_TRUE(CanonicalJsonText(R"( {"b": 1.0, "a": [1e3, -0, 2.50, "\u00e9\ud83d\ude00\/"], "c": {}, "d": []} )",
-                                "data.json", l, &out)
+  ASSERT_TRUE(CanonicalJsonText(
+                  R"( {"b": 1.0, "a": [1e3, -0, 2.50, "\u00e9\ud83d\ude00\/"], "c": {}, "d": []} )",
+                  "data.json", l, &out)
                   .ok());
   EXPECT_EQ(out, "{\"a\":[1e3,-0,2.50,\"é😀/\"],\"b\":1.0,\"c\":{},\"d\":[]}");
   ASSERT_TRUE(CanonicalJsonText(R"({"k": 1, "j": true, "k": null})", "data.json", l, &out).ok());
@@ -372,8 +416,9 @@ TEST(Signatures, CanonicalJsonKeepsNumberLiterals) {
 // OPA hashes structured files canonically: sorted keys, no whitespace, Go's
 // string escaping without HTML escapes.
 TEST(Signatures, CanonicalJson) {
-  EXPECT_EQ(CanonicalJson(Json(R"({"b": 1, "a": [true, null, "x<y&z"], "c": {"é": "\u2028\n\u0001"}})")),
-            "{\"a\":[true,null,\"x<y&z\"],\"b\":1,\"c\":{\"é\":\"\\u2028\\n\\u0001\"}}");
+  EXPECT_EQ(
+      CanonicalJson(Json(R"({"b": 1, "a": [true, null, "x<y&z"], "c": {"é": "\u2028\n\u0001"}})")),
+      "{\"a\":[true,null,\"x<y&z\"],\"b\":1,\"c\":{\"é\":\"\\u2028\\n\\u0001\"}}");
   std::string d1, d2;
   Limits l;
   ASSERT_TRUE(HashFile("x/data.json", R"({"b": 1, "a": 2})", "SHA-256", l, &d1).ok());
@@ -395,7 +440,8 @@ TEST(Signatures, CanonicalJson) {
   }
   EXPECT_EQ(hex, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
   EXPECT_FALSE(HashFile("p.rego", "x", "SHA-3", l, &d1).ok());
-  for (const char* alg : {"MD5", "SHA-1", "SHA-224", "SHA-384", "SHA-512", "SHA-512-224", "SHA-512-256"}) {
+  for (const char* alg :
+       {"MD5", "SHA-1", "SHA-224", "SHA-384", "SHA-512", "SHA-512-224", "SHA-512-256"}) {
     EXPECT_TRUE(HashFile("p.rego", "x", alg, l, &d1).ok()) << alg;
   }
 }

@@ -34,14 +34,29 @@ void AppendGoJsonString(std::string_view s, std::string* out) {
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
-      case '"': out->append("\\\""); continue;
-      case '\\': out->append("\\\\"); continue;
-      case '\n': out->append("\\n"); continue;
-      case '\r': out->append("\\r"); continue;
-      case '\t': out->append("\\t"); continue;
-      case '\b': out->append("\\b"); continue;
-      case '\f': out->append("\\f"); continue;
-      default: break;
+      case '"':
+        out->append("\\\"");
+        continue;
+      case '\\':
+        out->append("\\\\");
+        continue;
+      case '\n':
+        out->append("\\n");
+        continue;
+      case '\r':
+        out->append("\\r");
+        continue;
+      case '\t':
+        out->append("\\t");
+        continue;
+      case '\b':
+        out->append("\\b");
+        continue;
+      case '\f':
+        out->append("\\f");
+        continue;
+      default:
+        break;
     }
     if (c < 0x20) {
       out->append("\\u00");
@@ -51,7 +66,8 @@ void AppendGoJsonString(std::string_view s, std::string* out) {
     }
     // U+2028 and U+2029 (E2 80 A8 / E2 80 A9) are escaped by encoding/json.
     if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+        (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
+         static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
       out->append(static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029");
       i += 2;
       continue;
@@ -128,7 +144,8 @@ const EVP_MD* HashAlgorithm(std::string_view name) {
   return nullptr;
 }
 
-Status ParseStructured(std::string_view path, std::string_view contents, const Limits& limits, Value* out) {
+Status ParseStructured(std::string_view path, std::string_view contents, const Limits& limits,
+                       Value* out) {
   std::string base = BaseName(path);
   if (base == "data.yaml" || base == "data.yml") {
     tools::YamlLimits yl;
@@ -191,7 +208,8 @@ Status PublicKey(const VerificationKey& vk, crypto::JwkKey* out) {
     crypto::X509Ptr cert(d2i_X509(nullptr, &p, len));
     if (cert) key = X509_get_pubkey(cert.get());
   } else {
-    return Status::InvalidArgument("verification key \"" + vk.id + "\": unsupported PEM block type " + block.type);
+    return Status::InvalidArgument("verification key \"" + vk.id +
+                                   "\": unsupported PEM block type " + block.type);
   }
   if (key == nullptr) {
     return Status::InvalidArgument("verification key \"" + vk.id +
@@ -241,7 +259,8 @@ Status ParseFiles(const Value& payload, std::vector<FileHash>* files) {
     if (!f.is_object()) return Status::InvalidArgument(where + " is not an object");
     for (const char* key : {"name", "hash", "algorithm"}) {
       const Value* v = f.Find(key);
-      if (v != nullptr && !v->is_string()) return Status::InvalidArgument(where + "." + key + " is not a string");
+      if (v != nullptr && !v->is_string())
+        return Status::InvalidArgument(where + "." + key + " is not a string");
     }
     FileHash fh{StringMember(f, "name"), StringMember(f, "hash"), StringMember(f, "algorithm")};
     if (!fh.name.empty() && fh.name[0] == '/') fh.name.erase(0, 1);
@@ -266,7 +285,8 @@ std::string CanonicalJson(const Value& v) {
 Status HashFile(std::string_view path, std::string_view contents, std::string_view algorithm,
                 const Limits& limits, std::string* digest) {
   const EVP_MD* md = HashAlgorithm(algorithm);
-  if (md == nullptr) return Status::InvalidArgument("unsupported hashing algorithm: " + std::string(algorithm));
+  if (md == nullptr)
+    return Status::InvalidArgument("unsupported hashing algorithm: " + std::string(algorithm));
   std::string canonical;
   std::string_view bytes = contents;
   if (IsStructuredDoc(path)) {
@@ -297,21 +317,25 @@ Status VerifySignatureFile(std::string_view signatures_json, const VerificationC
   FEDRA_RETURN_IF_ERROR(ParseJson(signatures_json, &doc, kSignaturesFile, jl));
   if (!doc.is_object()) return Status::InvalidArgument(".signatures.json: not a JSON object");
   if (std::string plugin = StringMember(doc, "plugin"); !plugin.empty()) {
-    return Status::InvalidArgument(".signatures.json: signature plugin \"" + plugin + "\" is not supported");
+    return Status::InvalidArgument(".signatures.json: signature plugin \"" + plugin +
+                                   "\" is not supported");
   }
   const Value* sigs = doc.Find("signatures");
   if (sigs == nullptr || !sigs->is_array() || sigs->empty()) {
     return Status::InvalidArgument(".signatures.json: missing JWT (expected exactly one)");
   }
   if (sigs->size() > 1) {
-    return Status::InvalidArgument(".signatures.json: multiple JWTs not supported (expected exactly one)");
+    return Status::InvalidArgument(
+        ".signatures.json: multiple JWTs not supported (expected exactly one)");
   }
-  if (!sigs->array()[0].is_string()) return Status::InvalidArgument(".signatures.json: the JWT is not a string");
+  if (!sigs->array()[0].is_string())
+    return Status::InvalidArgument(".signatures.json: the JWT is not a string");
   std::string_view token = sigs->array()[0].str();
   size_t d1 = token.find('.');
   size_t d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
   if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos) {
-    return Status::InvalidArgument(".signatures.json: the JWT is not in compact form (header.payload.signature)");
+    return Status::InvalidArgument(
+        ".signatures.json: the JWT is not in compact form (header.payload.signature)");
   }
   std::string header_json, payload_json, sig;
   if (!crypto::UrlBase64DecodeLenient(token.substr(0, d1), &header_json).ok() ||
@@ -321,39 +345,45 @@ Status VerifySignatureFile(std::string_view signatures_json, const VerificationC
   }
   Value header, payload;
   Status st = ParseJson(header_json, &header, "JWT header", jl);
-  if (!st.ok() || !header.is_object()) return Status::InvalidArgument(".signatures.json: failed to parse JWT headers");
+  if (!st.ok() || !header.is_object())
+    return Status::InvalidArgument(".signatures.json: failed to parse JWT headers");
   st = ParseJson(payload_json, &payload, "JWT payload", jl);
-  if (!st.ok() || !payload.is_object()) return Status::InvalidArgument(".signatures.json: failed to parse JWT payload");
+  if (!st.ok() || !payload.is_object())
+    return Status::InvalidArgument(".signatures.json: failed to parse JWT payload");
 
   // OPA's order: the configured key id, then the header's kid, then the
   // deprecated keyid claim.
   std::string key_id = config.key_id;
   if (key_id.empty()) key_id = StringMember(header, "kid");
   if (key_id.empty()) key_id = StringMember(payload, "keyid");
-  if (key_id.empty()) return Status::InvalidArgument(".signatures.json: verification key ID is empty");
+  if (key_id.empty())
+    return Status::InvalidArgument(".signatures.json: verification key ID is empty");
   auto it = std::find_if(config.keys.begin(), config.keys.end(),
                          [&](const VerificationKey& k) { return k.id == key_id; });
   if (it == config.keys.end()) {
-    return Status::InvalidArgument(".signatures.json: verification key corresponding to ID \"" + key_id +
-                                   "\" not found");
+    return Status::InvalidArgument(".signatures.json: verification key corresponding to ID \"" +
+                                   key_id + "\" not found");
   }
   // The key's configured algorithm decides, never the token's header
   // ("alg": "none" or an HMAC downgrade cannot get through).
   std::string alg = StringMember(header, "alg");
   if (alg != it->algorithm) {
-    return Status::InvalidArgument(".signatures.json: JWT algorithm \"" + alg + "\" does not match key \"" +
-                                   key_id + "\" (" + it->algorithm + ")");
+    return Status::InvalidArgument(".signatures.json: JWT algorithm \"" + alg +
+                                   "\" does not match key \"" + key_id + "\" (" + it->algorithm +
+                                   ")");
   }
   crypto::JwkKey key;
   FEDRA_RETURN_IF_ERROR(PublicKey(*it, &key));
   std::string_view signing_input = token.substr(0, d2);
   if (!crypto::VerifyJws(key, alg, signing_input, sig)) {
-    return Status::InvalidArgument(".signatures.json: JWT signature verification failed (key \"" + key_id + "\")");
+    return Status::InvalidArgument(".signatures.json: JWT signature verification failed (key \"" +
+                                   key_id + "\")");
   }
   std::string scope = config.scope.empty() ? it->scope : config.scope;
   if (StringMember(payload, "scope") != scope) {
-    return Status::InvalidArgument(".signatures.json: scope mismatch (token \"" + StringMember(payload, "scope") +
-                                   "\", expected \"" + scope + "\")");
+    return Status::InvalidArgument(".signatures.json: scope mismatch (token \"" +
+                                   StringMember(payload, "scope") + "\", expected \"" + scope +
+                                   "\")");
   }
   return ParseFiles(payload, files);
 }
@@ -367,16 +397,18 @@ Status VerifyEntries(const std::vector<TarEntry>& entries, const VerificationCon
   }
   for (const TarEntry& e : entries) {
     if (e.path == kSignaturesFile) continue;
-    bool excluded = std::any_of(config.exclude.begin(), config.exclude.end(), [&](const std::string& pattern) {
-      return fnmatch(pattern.c_str(), e.path.c_str(), FNM_PATHNAME) == 0;
-    });
+    bool excluded =
+        std::any_of(config.exclude.begin(), config.exclude.end(), [&](const std::string& pattern) {
+          return fnmatch(pattern.c_str(), e.path.c_str(), FNM_PATHNAME) == 0;
+        });
     if (excluded) {
       listed.erase(e.path);
       continue;
     }
     auto it = listed.find(e.path);
     if (it == listed.end()) {
-      return Status::InvalidArgument("bundle file \"" + e.path + "\" not included in bundle signature");
+      return Status::InvalidArgument("bundle file \"" + e.path +
+                                     "\" not included in bundle signature");
     }
     const FileHash& fh = it->second;
     if (fh.algorithm.empty()) {
@@ -389,8 +421,8 @@ Status VerifyEntries(const std::vector<TarEntry>& entries, const VerificationCon
     std::string got;
     FEDRA_RETURN_IF_ERROR(HashFile(e.path, e.contents, fh.algorithm, limits, &got));
     if (got != want) {
-      return Status::InvalidArgument("bundle file \"" + e.path + "\": digest mismatch (want " + Hex(want) +
-                                     ", got " + Hex(got) + ")");
+      return Status::InvalidArgument("bundle file \"" + e.path + "\": digest mismatch (want " +
+                                     Hex(want) + ", got " + Hex(got) + ")");
     }
     listed.erase(it);
   }
@@ -400,13 +432,14 @@ Status VerifyEntries(const std::vector<TarEntry>& entries, const VerificationCon
       if (!names.empty()) names += ", ";
       names += "\"" + name + "\"";
     }
-    return Status::InvalidArgument("file(s) " + names +
-                                   " specified in bundle signatures but not found in the target bundle");
+    return Status::InvalidArgument(
+        "file(s) " + names + " specified in bundle signatures but not found in the target bundle");
   }
   return Status::OK();
 }
 
-Status SignEntries(const std::vector<TarEntry>& entries, const SigningConfig& config, std::string* out) {
+Status SignEntries(const std::vector<TarEntry>& entries, const SigningConfig& config,
+                   std::string* out) {
   crypto::JwkKey key;
   FEDRA_RETURN_IF_ERROR(PrivateKey(config, &key));
   Limits limits;
@@ -424,18 +457,24 @@ Status SignEntries(const std::vector<TarEntry>& entries, const SigningConfig& co
     for (const ObjectEntry& e : config.extra_claims.object()) claims.push_back(e);
   }
   claims.push_back({Value::String("files"), Value::Array(std::move(files))});
-  if (!config.scope.empty()) claims.push_back({Value::String("scope"), Value::String(config.scope)});
+  if (!config.scope.empty())
+    claims.push_back({Value::String("scope"), Value::String(config.scope)});
   std::vector<ObjectEntry> header = {{Value::String("alg"), Value::String(config.algorithm)},
                                      {Value::String("typ"), Value::String("JWT")}};
-  if (!config.key_id.empty()) header.push_back({Value::String("kid"), Value::String(config.key_id)});
-  std::string signing_input = crypto::Base64Encode(ToJson(Value::Object(std::move(header))), crypto::B64::kUrl, false) +
-                              "." +
-                              crypto::Base64Encode(ToJson(Value::Object(std::move(claims))), crypto::B64::kUrl, false);
+  if (!config.key_id.empty())
+    header.push_back({Value::String("kid"), Value::String(config.key_id)});
+  std::string signing_input =
+      crypto::Base64Encode(ToJson(Value::Object(std::move(header))), crypto::B64::kUrl, false) +
+      "." +
+      crypto::Base64Encode(ToJson(Value::Object(std::move(claims))), crypto::B64::kUrl, false);
   std::string sig;
   Status st = crypto::SignJws(key, config.algorithm, signing_input, &sig);
   if (!st.ok()) return Status::InvalidArgument("signing the bundle: " + std::string(st.message()));
   std::string token = signing_input + "." + crypto::Base64Encode(sig, crypto::B64::kUrl, false);
-  *out = ToJson(Value::Object({{Value::String("signatures"), Value::Array({Value::String(token)})}}), true) + "\n";
+  *out =
+      ToJson(Value::Object({{Value::String("signatures"), Value::Array({Value::String(token)})}}),
+             true) +
+      "\n";
   return Status::OK();
 }
 

@@ -43,7 +43,8 @@ std::string CanonicalJson(const Value& v);
 // The same from JSON text, keeping each number's literal text as OPA does
 // (json.Decoder.UseNumber); used for data.json and .manifest
 // (canonical_json.cc). Errors are ParseJson's, naming `source`.
-Status CanonicalJsonText(std::string_view json, std::string_view source, const Limits& limits, std::string* out);
+Status CanonicalJsonText(std::string_view json, std::string_view source, const Limits& limits,
+                         std::string* out);
 // Appends `s` as a JSON string the way Go's json.Encoder with
 // SetEscapeHTML(false) does (\u2028 and \u2029 escaped, \b and \f short).
 void AppendGoJsonString(std::string_view s, std::string* out);
@@ -67,7 +68,8 @@ Status VerifyEntries(const std::vector<TarEntry>& entries, const VerificationCon
                      const Limits& limits, std::vector<FileHash> files);
 
 // Hashes `entries` with SHA-256 and returns a signed .signatures.json.
-Status SignEntries(const std::vector<TarEntry>& entries, const SigningConfig& config, std::string* out);
+Status SignEntries(const std::vector<TarEntry>& entries, const SigningConfig& config,
+                   std::string* out);
 
 }  // namespace fedra::bundle
 

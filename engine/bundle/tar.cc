@@ -141,7 +141,8 @@ Status ParsePax(std::string_view data, std::string* path, bool* has_path, uint64
         return Status::InvalidArgument(std::string(where) + ": bad PAX size");
       }
       for (char c : value) {
-        if (c < '0' || c > '9') return Status::InvalidArgument(std::string(where) + ": bad PAX size");
+        if (c < '0' || c > '9')
+          return Status::InvalidArgument(std::string(where) + ": bad PAX size");
         v = v * 10 + (c - '0');
       }
       *size = v;
@@ -177,8 +178,9 @@ class TarReader {
       }
       if (AllZero(block)) break;  // end-of-archive marker
       if (!ChecksumOk(block)) {
-        return Status::InvalidArgument("bad tar header checksum at byte " + std::to_string(header_at) +
-                                       " (entry " + Quote(CString(block, kName)) + ")");
+        return Status::InvalidArgument("bad tar header checksum at byte " +
+                                       std::to_string(header_at) + " (entry " +
+                                       Quote(CString(block, kName)) + ")");
       }
       if (++count > limits_.max_entries) {
         return Status::LimitExceeded("bundle has more than " + std::to_string(limits_.max_entries) +
@@ -194,13 +196,14 @@ class TarReader {
       if (has_next_size) size = next_size;
       bool meta = type == 'x' || type == 'g' || type == 'L' || type == 'K';
       if (raw_name.size() > limits_.max_path_bytes) {
-        return Status::LimitExceeded("tar entry path longer than " + std::to_string(limits_.max_path_bytes) +
+        return Status::LimitExceeded("tar entry path longer than " +
+                                     std::to_string(limits_.max_path_bytes) +
                                      " bytes (limit max_path_bytes)");
       }
       if (size > limits_.max_entry_bytes) {
-        return Status::LimitExceeded("tar entry " + Quote(raw_name) + " is " + std::to_string(size) +
-                                     " bytes, more than " + std::to_string(limits_.max_entry_bytes) +
-                                     " (limit max_entry_bytes)");
+        return Status::LimitExceeded(
+            "tar entry " + Quote(raw_name) + " is " + std::to_string(size) + " bytes, more than " +
+            std::to_string(limits_.max_entry_bytes) + " (limit max_entry_bytes)");
       }
       if (!meta) {
         has_next_path = has_next_size = false;
@@ -213,17 +216,20 @@ class TarReader {
           std::string path;
           FEDRA_RETURN_IF_ERROR(NormalizeEntryPath(raw_name, &path));
           if (path.empty()) {
-            return Status::InvalidArgument("tar entry " + Quote(raw_name) + ": a file needs a name");
+            return Status::InvalidArgument("tar entry " + Quote(raw_name) +
+                                           ": a file needs a name");
           }
           total += size;
           if (total > limits_.max_total_bytes) {
-            return Status::LimitExceeded("bundle files exceed " + std::to_string(limits_.max_total_bytes) +
+            return Status::LimitExceeded("bundle files exceed " +
+                                         std::to_string(limits_.max_total_bytes) +
                                          " bytes in total (limit max_total_bytes)");
           }
           std::string contents;
           FEDRA_RETURN_IF_ERROR(ReadData(size, raw_name, &contents));
           if (!seen.insert(path).second) {
-            return Status::InvalidArgument("tar entry " + Quote(raw_name) + ": duplicate file " + Quote(path));
+            return Status::InvalidArgument("tar entry " + Quote(raw_name) + ": duplicate file " +
+                                           Quote(path));
           }
           entries.push_back(TarEntry{std::move(path), std::move(contents)});
           break;
@@ -240,11 +246,12 @@ class TarReader {
           }
           std::string data;
           FEDRA_RETURN_IF_ERROR(ReadData(size, raw_name, &data));
-          FEDRA_RETURN_IF_ERROR(ParsePax(data, &next_path, &has_next_path, &next_size, &has_next_size,
-                                         "tar entry " + Quote(raw_name)));
+          FEDRA_RETURN_IF_ERROR(ParsePax(data, &next_path, &has_next_path, &next_size,
+                                         &has_next_size, "tar entry " + Quote(raw_name)));
           if (next_path.size() > limits_.max_path_bytes) {
             return Status::LimitExceeded("tar entry path longer than " +
-                                         std::to_string(limits_.max_path_bytes) + " bytes (limit max_path_bytes)");
+                                         std::to_string(limits_.max_path_bytes) +
+                                         " bytes (limit max_path_bytes)");
           }
           break;
         }
@@ -255,7 +262,8 @@ class TarReader {
         case 'L': {
           if (size > limits_.max_path_bytes + 1) {
             return Status::LimitExceeded("tar entry path longer than " +
-                                         std::to_string(limits_.max_path_bytes) + " bytes (limit max_path_bytes)");
+                                         std::to_string(limits_.max_path_bytes) +
+                                         " bytes (limit max_path_bytes)");
           }
           std::string data;
           FEDRA_RETURN_IF_ERROR(ReadData(size, raw_name, &data));
@@ -266,7 +274,8 @@ class TarReader {
           break;
         }
         case '1':
-          return Status::InvalidArgument("tar entry " + Quote(raw_name) + ": hard links are not allowed in a bundle");
+          return Status::InvalidArgument("tar entry " + Quote(raw_name) +
+                                         ": hard links are not allowed in a bundle");
         case '2':
           return Status::InvalidArgument("tar entry " + Quote(raw_name) +
                                          ": symbolic links are not allowed in a bundle");
@@ -275,9 +284,11 @@ class TarReader {
           return Status::InvalidArgument("tar entry " + Quote(raw_name) +
                                          ": device files are not allowed in a bundle");
         case '6':
-          return Status::InvalidArgument("tar entry " + Quote(raw_name) + ": FIFOs are not allowed in a bundle");
+          return Status::InvalidArgument("tar entry " + Quote(raw_name) +
+                                         ": FIFOs are not allowed in a bundle");
         default:
-          return Status::InvalidArgument("tar entry " + Quote(raw_name) + ": unsupported entry type " +
+          return Status::InvalidArgument("tar entry " + Quote(raw_name) +
+                                         ": unsupported entry type " +
                                          Quote(std::string_view(&type, 1)));
       }
     }
@@ -294,7 +305,8 @@ class TarReader {
     std::string_view magic(block + kMagic.off, kMagic.len);
     // POSIX ustar ("ustar\0" + "00") has a prefix field; old GNU ("ustar  \0")
     // uses those bytes for times instead.
-    if (magic == std::string_view("ustar\0", 6) && std::string_view(block + kVersion.off, 2) == "00") {
+    if (magic == std::string_view("ustar\0", 6) &&
+        std::string_view(block + kVersion.off, 2) == "00") {
       std::string_view prefix = CString(block, kPrefix);
       if (!prefix.empty()) name = std::string(prefix) + "/" + name;
     }
@@ -306,8 +318,9 @@ class TarReader {
     size_t got = 0;
     FEDRA_RETURN_IF_ERROR(src_->Read(out->data(), size, &got));
     if (got < size) {
-      return Status::InvalidArgument("tar entry " + Quote(name) + " is truncated (" + std::to_string(got) +
-                                     " of " + std::to_string(size) + " bytes)");
+      return Status::InvalidArgument("tar entry " + Quote(name) + " is truncated (" +
+                                     std::to_string(got) + " of " + std::to_string(size) +
+                                     " bytes)");
     }
     return SkipPadding(size, name);
   }
@@ -331,7 +344,8 @@ class TarReader {
     char buf[kBlock];
     size_t got = 0;
     FEDRA_RETURN_IF_ERROR(src_->Read(buf, pad, &got));
-    if (got < pad) return Status::InvalidArgument("tar entry " + Quote(name) + " is truncated (padding)");
+    if (got < pad)
+      return Status::InvalidArgument("tar entry " + Quote(name) + " is truncated (padding)");
     return Status::OK();
   }
 
@@ -350,10 +364,12 @@ void PutOctal(char* block, Field f, uint64_t v) {
   block[f.off + f.len - 1] = '\0';
 }
 
-bool FitsOctal(Field f, uint64_t v) { return (f.len - 1) * 3 >= 64 || (v >> ((f.len - 1) * 3)) == 0; }
+bool FitsOctal(Field f, uint64_t v) {
+  return (f.len - 1) * 3 >= 64 || (v >> ((f.len - 1) * 3)) == 0;
+}
 
-void AppendHeader(std::string_view name, std::string_view prefix, char type, uint64_t size, int64_t mtime,
-                  std::string* tar) {
+void AppendHeader(std::string_view name, std::string_view prefix, char type, uint64_t size,
+                  int64_t mtime, std::string* tar) {
   char block[kBlock];
   std::memset(block, 0, sizeof(block));
   std::memcpy(block + kName.off, name.data(), std::min(name.size(), kName.len));
@@ -423,7 +439,8 @@ Status NormalizeEntryPath(std::string_view path, std::string* out) {
     if (slash == std::string_view::npos) slash = path.size();
     std::string_view seg = path.substr(i, slash - i);
     if (seg == "..") {
-      return Status::InvalidArgument("tar entry " + Quote(path) + ": path escapes the bundle root (\"..\")");
+      return Status::InvalidArgument("tar entry " + Quote(path) +
+                                     ": path escapes the bundle root (\"..\")");
     }
     if (!seg.empty() && seg != ".") {
       if (!result.empty()) result += '/';
@@ -446,8 +463,9 @@ Status ReadTar(std::string_view tar, const Limits& limits, std::vector<TarEntry>
 
 Status ReadTarGz(std::string_view targz, const Limits& limits, std::vector<TarEntry>* out) {
   if (targz.size() > limits.max_compressed_bytes) {
-    return Status::LimitExceeded("bundle archive is " + std::to_string(targz.size()) + " bytes, more than " +
-                                 std::to_string(limits.max_compressed_bytes) + " (limit max_compressed_bytes)");
+    return Status::LimitExceeded(
+        "bundle archive is " + std::to_string(targz.size()) + " bytes, more than " +
+        std::to_string(limits.max_compressed_bytes) + " (limit max_compressed_bytes)");
   }
   // The tar stream carries headers and padding besides file contents: allow
   // them on top of max_total_bytes, bounded by the entry count.
@@ -479,14 +497,15 @@ Status WriteTar(const std::vector<TarEntry>& entries, int64_t mtime, std::string
     std::string_view prefix, name;
     if (!SplitUstar(e.path, &prefix, &name) || !FitsOctal(kSize, e.contents.size())) {
       std::string pax = PaxRecord("path", e.path);
-      if (!FitsOctal(kSize, e.contents.size())) pax += PaxRecord("size", std::to_string(e.contents.size()));
+      if (!FitsOctal(kSize, e.contents.size()))
+        pax += PaxRecord("size", std::to_string(e.contents.size()));
       AppendHeader("PaxHeaders/" + e.path.substr(0, 80), {}, 'x', pax.size(), mtime, &result);
       AppendData(pax, &result);
       prefix = {};
       name = std::string_view(e.path).substr(0, kName.len);
     }
-    AppendHeader(name, prefix, '0', FitsOctal(kSize, e.contents.size()) ? e.contents.size() : 0, mtime,
-                 &result);
+    AppendHeader(name, prefix, '0', FitsOctal(kSize, e.contents.size()) ? e.contents.size() : 0,
+                 mtime, &result);
     AppendData(e.contents, &result);
   }
   result.append(2 * kBlock, '\0');

@@ -52,7 +52,8 @@ int RunBuild(const std::vector<std::string>& args) {
   flags.String("--scope", &scope);
   flags.Bool("--v0", &v0);
   std::vector<std::string> dirs;
-  if (std::string err = flags.Parse(args, &dirs); !err.empty()) return UsageError("bundle build", err);
+  if (std::string err = flags.Parse(args, &dirs); !err.empty())
+    return UsageError("bundle build", err);
   if (flags.help()) {
     std::fputs(kHelp, stdout);
     return kExitOk;
@@ -89,8 +90,9 @@ int RunBuild(const std::vector<std::string>& args) {
     PrintError(st);
     return kExitFailure;
   }
-  std::fprintf(stderr, "wrote %s: revision \"%s\", %zu module%s, %zu bytes%s\n", output.c_str(), b.revision.c_str(),
-               b.modules.size(), b.modules.size() == 1 ? "" : "s", targz.size(), wo.signing ? ", signed" : "");
+  std::fprintf(stderr, "wrote %s: revision \"%s\", %zu module%s, %zu bytes%s\n", output.c_str(),
+               b.revision.c_str(), b.modules.size(), b.modules.size() == 1 ? "" : "s", targz.size(),
+               wo.signing ? ", signed" : "");
   return kExitOk;
 }
 
