@@ -296,6 +296,30 @@ TEST(LoadDirectory, BuildsTheSameBundleAsTheArchive) {
   EXPECT_EQ(LoadDirectory(dir / "missing", {}, &b).code(), StatusCode::kNotFound);
 }
 
+// `opa build` writes every entry with a leading "/" ("/.manifest",
+// "/data.json", "/example.rego"): they are the same files.
+TEST(ReadBundle, OpaBuildStylePaths) {
+  using testing::Padded;
+  using testing::RawHeader;
+  std::string manifest = R"({"revision": "opa", "roots": ["authz"]})";
+  std::string data = R"({"authz": {"admins": ["alice"]}})";
+  std::string rego = "package authz\n\nallow if input.user in data.authz.admins\n";
+  std::string tar = RawHeader("/.manifest", '0', manifest.size()) + Padded(manifest) +
+                    RawHeader("/data.json", '0', data.size()) + Padded(data) +
+                    RawHeader("/authz/example.rego", '0', rego.size()) + Padded(rego) +
+                    testing::TarEnd();
+  std::string targz;
+  ASSERT_TRUE(Gzip(tar, &targz).ok());
+  Bundle b;
+  Status st = ReadBundle(targz, {}, &b);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(b.revision, "opa");
+  EXPECT_EQ(b.roots, std::vector<std::string>{"authz"});
+  ASSERT_EQ(b.modules.size(), 1u);
+  EXPECT_EQ(b.modules[0].path, "authz/example.rego");
+  EXPECT_EQ(b.data, Json(data));
+}
+
 TEST(ReadBundle, FailureLeavesOutputUntouched) {
   Bundle b;
   b.revision = "keep";
