@@ -182,6 +182,17 @@ bool Informer::HandleWatchEvent(const kube::WatchEvent& ev) {
       // news to anyone.
       applied = store_.Remove(KeyOf(*obj), obj, &d);
     } else {
+      // A version the store already holds is not news. The API server's
+      // contract makes this impossible, but a list whose pages were not
+      // one snapshot (seen with the simulator) would otherwise deliver
+      // the same version twice: once from the list, once from the watch.
+      ObjectPtr current = store_.Get(KeyOf(*obj));
+      if (current && !ev.resource_version.empty() &&
+          ResourceVersionOf(*current) == ResourceVersionOf(*obj)) {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++stats_.duplicate_events;
+        return !stopping_;
+      }
       applied = store_.Upsert(obj, &d);
     }
     if (applied) Dispatch({d}, /*from_list=*/false);

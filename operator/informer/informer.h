@@ -76,6 +76,7 @@ struct InformerStats {
   uint64_t watch_errors = 0;     // watch cycles that ended in an error
   uint64_t watch_events = 0;     // ADDED/MODIFIED/DELETED applied
   uint64_t bookmarks = 0;
+  uint64_t duplicate_events = 0;  // versions the store already had (dropped)
   uint64_t resyncs = 0;
   uint64_t skipped_objects = 0;  // objects without metadata.name
   std::string resource_version;  // the last one seen

@@ -56,6 +56,10 @@ class VersionLog {
     std::lock_guard<std::mutex> lock(mu_);
     return duplicates_;
   }
+  std::string duplicate_list() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return duplicate_list_;
+  }
   bool deleted(const std::string& key) {
     std::lock_guard<std::mutex> lock(mu_);
     return deleted_.count(key) > 0;
@@ -64,12 +68,17 @@ class VersionLog {
  private:
   void Note(const char*, const nlohmann::json& o) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!seen_.insert(KeyOf(o) + "@" + ResourceVersionOf(o)).second) ++duplicates_;
+    std::string id = KeyOf(o) + "@" + ResourceVersionOf(o);
+    if (!seen_.insert(id).second) {
+      ++duplicates_;
+      duplicate_list_ += " " + id;
+    }
   }
   std::mutex mu_;
   std::set<std::string> seen_;
   std::set<std::string> deleted_;
   int duplicates_ = 0;
+  std::string duplicate_list_;
   int tombstones_ = 0;
 };
 
@@ -172,7 +181,7 @@ TEST_F(InformerApiServerTest, DroppedWatchesResumeWithoutMissingChanges) {
   InformerStats st = inf->stats();
   EXPECT_EQ(st.lists, 1u) << "resuming from the last version needs no relist";
   EXPECT_EQ(st.relists_on_gone, 0u);
-  EXPECT_EQ(log.duplicates(), 0);
+  EXPECT_EQ(log.duplicates(), 0) << log.duplicate_list();
   EXPECT_TRUE(log.deleted("team-a/new-2"));
   EXPECT_TRUE(log.deleted("team-a/new-8"));
 }
@@ -196,7 +205,8 @@ TEST_F(InformerApiServerTest, Forced410RelistConverges) {
   std::string diff;
   EXPECT_TRUE(Eventually([&] { return MatchesServer(*inf, &diff); })) << diff;
   EXPECT_GE(inf->stats().lists, 4u);
-  EXPECT_EQ(log.duplicates(), 0) << "a relist must not redeliver versions already seen";
+  EXPECT_EQ(log.duplicates(), 0) << "a relist must not redeliver versions already seen:"
+                                  << log.duplicate_list();
   for (int round = 1; round <= 3; ++round) {
     EXPECT_TRUE(log.deleted("team-a/cm-" + std::to_string(round))) << round;
   }

@@ -5,7 +5,7 @@
 // Start() picks a free port (bind to port 0, read it, close), launches
 //   fedra-apiserver --addr 127.0.0.1:<port> --kubeconfig-out <tmp>/kubeconfig
 // waits (bounded) until the kubeconfig exists and /readyz answers, and
-// loads a RestConfig from it. Kill() stops the process (SIGTERM, then
+// loads a RestConfig from it (client-side rate limiting off). Kill() stops the process (SIGTERM, then
 // SIGKILL after a bound); Restart() starts it again on the same port, so
 // clients see a server going away and coming back.
 #ifndef FEDRA_OP_INFORMER_SIMULATOR_TEST_UTIL_H_
@@ -32,7 +32,18 @@
 
 namespace fedra::op::testing {
 
-inline std::string SimulatorBinary() { return std::string(FEDRA_BINARY_DIR) + "/bin/fedra-apiserver"; }
+// $FEDRA_APISERVER when set; else FEDRA_BINARY_DIR/bin (tests); else next
+// to the running executable (benchmarks, which land in bin/ too).
+inline std::string SimulatorBinary() {
+  if (const char* env = std::getenv("FEDRA_APISERVER"); env != nullptr && *env != '\0') return env;
+#ifdef FEDRA_BINARY_DIR
+  return std::string(FEDRA_BINARY_DIR) + "/bin/fedra-apiserver";
+#else
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return (ec ? std::filesystem::path(".") : self.parent_path()).string() + "/fedra-apiserver";
+#endif
+}
 
 inline bool SimulatorAvailable() { return std::filesystem::exists(SimulatorBinary()); }
 
@@ -152,6 +163,10 @@ class SimulatorProcess {
             kube::Client::RawResponse resp;
             if (c->Raw("GET", "/readyz", "", "", &resp).ok() && resp.status == 200) {
               config_ = rc;
+              // Tests and benchmarks write in bursts; client-go's 5 qps
+              // default would make them crawl. Rate limiting has its own
+              // tests in operator/kube.
+              config_.qps = 0;
               return Status::OK();
             }
           }
