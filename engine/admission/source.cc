@@ -1,6 +1,5 @@
 // Policy sources: a directory on disk, or a bundle's data + modules.
 #include <openssl/evp.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -48,43 +47,15 @@ Status ListDir(const fs::path& dir, std::vector<fs::directory_entry>* out) {
   return Status::OK();
 }
 
-// Where each of the first `count` modules of the `doc_index`th document
-// (counting non-empty documents, as ParseDocuments does) starts in `text`.
-// Only literal block scalars (`rego: |`) keep lines one for one; other
-// styles are left unmapped. Best effort: the text already parsed once.
+// Records where the first `count` (inline) modules of `spec`, from document
+// `doc_index` of the manifest `text`, start in it.
 void LocateInlineModules(const std::string& text, size_t doc_index, const std::string& file,
                          const PolicySpec& spec, size_t count, std::vector<ModuleOrigin>* out) {
-  try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    size_t seen = 0;
-    for (const YAML::Node& doc : docs) {
-      if (!doc.IsDefined() || doc.IsNull()) continue;
-      if (seen++ != doc_index) continue;
-      if (!doc.IsMap()) return;
-      const YAML::Node spec_node = doc["kind"] ? doc["spec"] : doc;
-      const YAML::Node modules = spec_node.IsMap() ? spec_node["modules"] : YAML::Node();
-      if (!modules || !modules.IsSequence()) return;
-      for (size_t i = 0; i < count && i < modules.size() && i < spec.modules.size(); ++i) {
-        const YAML::Node m = modules[i];
-        if (!m.IsMap()) continue;
-        const YAML::Node rego = m["rego"];
-        if (!rego) continue;
-        YAML::Mark mark = rego.Mark();
-        if (mark.is_null() || mark.pos < 0 || static_cast<size_t>(mark.pos) >= text.size() ||
-            text[mark.pos] != '|') {
-          continue;
-        }
-        size_t nl = text.find('\n', mark.pos);
-        if (nl == std::string::npos) continue;
-        size_t indent = 0;
-        while (nl + 1 + indent < text.size() && text[nl + 1 + indent] == ' ') ++indent;
-        out->push_back({spec.modules[i].name, file, static_cast<uint32_t>(mark.line + 2),
-                        static_cast<uint32_t>(indent + 1)});
-      }
-      return;
+  for (size_t i = 0; i < count && i < spec.modules.size(); ++i) {
+    uint32_t line = 0, col = 0;
+    if (FindLiteralBlock(text, doc_index, spec.modules[i].rego, &line, &col)) {
+      out->push_back({spec.modules[i].name, file, line, col});
     }
-  } catch (const std::exception&) {
-    // Only a nicer error location is lost.
   }
 }
 

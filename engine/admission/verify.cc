@@ -120,11 +120,19 @@ class Runner {
     return run_ == nullptr || RE2::PartialMatch(name, *run_);
   }
 
-  Status LoadOne(const fs::path& dir, const Value& test, std::string_view key, Value* out) {
+  // Reads the one document of the file named by `key`; `text` (optional)
+  // receives the file's text.
+  Status LoadOne(const fs::path& dir, const Value& test, std::string_view key, Value* out,
+                 std::string* text = nullptr) {
     std::string rel = Str(test, key);
     if (rel.empty()) return Status::InvalidArgument(std::string(key) + ": required");
     std::vector<Value> docs;
-    FEDRA_RETURN_IF_ERROR(ReadDocuments((dir / rel).string(), &docs));
+    if (text) {
+      FEDRA_RETURN_IF_ERROR(tools::ReadFile((dir / rel).string(), text, 16u << 20));
+      FEDRA_RETURN_IF_ERROR(ParseDocuments(*text, (dir / rel).string(), &docs));
+    } else {
+      FEDRA_RETURN_IF_ERROR(ReadDocuments((dir / rel).string(), &docs));
+    }
     if (docs.size() != 1) {
       return Status::InvalidArgument((dir / rel).string() + ": expected one document, found " +
                                      std::to_string(docs.size()));
@@ -137,7 +145,8 @@ class Runner {
   Status LoadPolicy(const fs::path& dir, const Value& test, PolicySpec* spec, std::string* stage) {
     Value tdoc, cdoc;
     *stage = "template";
-    FEDRA_RETURN_IF_ERROR(LoadOne(dir, test, "template", &tdoc));
+    std::string ttext;
+    FEDRA_RETURN_IF_ERROR(LoadOne(dir, test, "template", &tdoc, &ttext));
     ConstraintTemplate tmpl;
     std::string origin = (dir / Str(test, "template")).string();
     if (Status s = ParseConstraintTemplate(tdoc, origin, &tmpl); !s.ok()) {
@@ -149,6 +158,13 @@ class Runner {
     bare.name = tmpl.name.empty() ? tmpl.kind : tmpl.name;
     bare.rego_version = tmpl.rego_version;
     bare.modules = tmpl.modules;
+    // Compile errors also point into the template file (rego: | blocks).
+    for (const PolicyModule& m : tmpl.modules) {
+      uint32_t line = 0, col = 0;
+      if (FindLiteralBlock(ttext, 0, m.rego, &line, &col)) {
+        probe.origins.push_back({m.name, origin, line, col});
+      }
+    }
     probe.policies.push_back(std::move(bare));
     std::shared_ptr<const Revision> rev;
     FEDRA_RETURN_IF_ERROR(Build(std::move(probe), {}, &rev));
