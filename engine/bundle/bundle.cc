@@ -62,39 +62,62 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 
 // Data under construction: data files merge into one tree as OPA merges
-// them (objects merge key by key; any other collision is a conflict).
+// them (objects merge key by key; any other collision is a conflict). A
+// value lands whole in an empty node (kLeaf, object or not) and an object
+// leaf is only split into children when a second file merges into it, so
+// the common bundle (one data.json) is never taken apart and rebuilt.
 struct DataNode {
   enum class Kind { kUnset, kObject, kLeaf } kind = Kind::kUnset;
   Value leaf;
   std::map<std::string, std::unique_ptr<DataNode>> children;
 };
 
-Status Insert(DataNode* node, const Value& v, std::string* path, const std::string& file) {
-  if (v.is_object()) {
-    if (node->kind == DataNode::Kind::kLeaf) {
-      return Status::InvalidArgument("bundle: " + file + ": data at \"/" + *path +
-                                     "\" conflicts with another data file");
-    }
+std::string KeyText(const Value& key) {
+  return key.is_string() ? std::string(key.str()) : ToJson(key);
+}
+
+Status Conflict(const std::string& file, const std::string& path) {
+  return Status::InvalidArgument("bundle: " + file + ": data at \"/" + path +
+                                 "\" conflicts with another data file");
+}
+
+// Makes `node` an object node that children can be added to. False when it
+// holds a non-object value.
+bool OpenObject(DataNode* node) {
+  if (node->kind == DataNode::Kind::kObject) return true;
+  if (node->kind == DataNode::Kind::kUnset) {
     node->kind = DataNode::Kind::kObject;
-    for (const ObjectEntry& e : v.object()) {
-      std::string key = e.first.is_string() ? std::string(e.first.str()) : ToJson(e.first);
-      auto& child = node->children[key];
-      if (!child) child = std::make_unique<DataNode>();
-      size_t len = path->size();
-      if (!path->empty()) *path += '/';
-      *path += key;
-      Status st = Insert(child.get(), e.second, path, file);
-      path->resize(len);
-      if (!st.ok()) return st;
-    }
+    return true;
+  }
+  if (!node->leaf.is_object()) return false;
+  for (const ObjectEntry& e : node->leaf.object()) {
+    auto child = std::make_unique<DataNode>();
+    child->kind = DataNode::Kind::kLeaf;
+    child->leaf = e.second;
+    node->children[KeyText(e.first)] = std::move(child);
+  }
+  node->leaf = Value();
+  node->kind = DataNode::Kind::kObject;
+  return true;
+}
+
+Status Insert(DataNode* node, const Value& v, std::string* path, const std::string& file) {
+  if (node->kind == DataNode::Kind::kUnset) {
+    node->kind = DataNode::Kind::kLeaf;
+    node->leaf = v;
     return Status::OK();
   }
-  if (node->kind != DataNode::Kind::kUnset) {
-    return Status::InvalidArgument("bundle: " + file + ": data at \"/" + *path +
-                                   "\" conflicts with another data file");
+  if (!v.is_object() || !OpenObject(node)) return Conflict(file, *path);
+  for (const ObjectEntry& e : v.object()) {
+    auto& child = node->children[KeyText(e.first)];
+    if (!child) child = std::make_unique<DataNode>();
+    size_t len = path->size();
+    if (!path->empty()) *path += '/';
+    *path += KeyText(e.first);
+    Status st = Insert(child.get(), e.second, path, file);
+    path->resize(len);
+    if (!st.ok()) return st;
   }
-  node->kind = DataNode::Kind::kLeaf;
-  node->leaf = v;
   return Status::OK();
 }
 
@@ -259,8 +282,7 @@ Status BuildBundle(std::vector<TarEntry> entries, const ReadOptions& options, bo
   std::vector<std::vector<std::string>> roots;
   for (const std::string& r : b.roots) roots.push_back(Segments(r));
 
-  DataNode data;
-  data.kind = DataNode::Kind::kObject;
+  DataNode data;  // stays kUnset (an empty object) when there is no data
   for (TarEntry& e : entries) {
     std::string base = Base(e.path);
     if (EndsWith(e.path, ".rego")) {
@@ -300,11 +322,7 @@ Status BuildBundle(std::vector<TarEntry> entries, const ReadOptions& options, bo
     DataNode* node = &data;
     std::string path;
     for (const std::string& seg : dir) {
-      if (node->kind == DataNode::Kind::kLeaf) {
-        return Status::InvalidArgument("bundle: " + e.path + ": data at \"/" + path +
-                                       "\" conflicts with another data file");
-      }
-      node->kind = DataNode::Kind::kObject;
+      if (!OpenObject(node)) return Conflict(e.path, path);
       auto& child = node->children[seg];
       if (!child) child = std::make_unique<DataNode>();
       node = child.get();

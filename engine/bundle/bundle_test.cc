@@ -88,6 +88,15 @@ TEST(ReadBundle, DataMergeConflicts) {
   st = Read({{"data.json", R"({"a": {"x": 1}})"}, {"a/data.json", R"({"y": 2})"}}, &b);
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(b.data, Json(R"({"a": {"x": 1, "y": 2}})"));
+  // The same in the other archive order, and three levels deep.
+  st = Read({{"a/b/data.json", R"({"z": 3})"},
+             {"a/data.json", R"({"y": 2, "b": {"w": 4}})"},
+             {"data.json", R"({"a": {"x": 1}})"}},
+            &b);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(b.data, Json(R"({"a": {"x": 1, "y": 2, "b": {"w": 4, "z": 3}}})"));
+  st = Read({{"a/b/data.json", R"({"z": 3})"}, {"a/data.json", R"({"b": {"z": 4}})"}}, &b);
+  EXPECT_NE(st.message().find("\"/a/b/z\" conflicts"), std::string_view::npos) << st.ToString();
   st = Read({{"data.json", "[1]"}}, &b);
   EXPECT_NE(st.message().find("data at the bundle root must be an object"), std::string_view::npos);
 }
