@@ -311,6 +311,56 @@ TEST(SimulatorHistory, WatchFromVersionOlderThanHistoryIsExpired) {
   EXPECT_EQ(watch.seen(), (std::vector<std::string>{"ERROR "}));
 }
 
+// A CRD with a status subresource: discovery finds it once created, and the
+// status subresource only changes status.
+TEST_F(SimulatorTest, CustomResourceStatusSubresource) {
+  nlohmann::json crd = nlohmann::json::parse(R"({
+    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+    "metadata": {"name": "gadgets.example.com"},
+    "spec": {"group": "example.com", "scope": "Cluster",
+      "names": {"plural": "gadgets", "kind": "Gadget"},
+      "versions": [{"name": "v1", "served": true, "storage": true,
+        "subresources": {"status": {}},
+        "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+          "spec": {"type": "object", "properties": {"count": {"type": "integer"}}},
+          "status": {"type": "object", "properties": {"ready": {"type": "boolean"}}}}}}}]}})");
+  GroupVersionResource gvr;
+  EXPECT_TRUE(IsNotFound(client_->ResourceFor("example.com/v1", "Gadget", &gvr)));
+  nlohmann::json out;
+  ApiStatus st = client_->Create(gvr::CustomResourceDefinitions(), "", crd, &out);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  // The earlier miss is not cached for good: a new lookup refreshes.
+  ASSERT_TRUE(
+      Eventually([&] { return client_->ResourceFor("example.com/v1", "Gadget", &gvr).ok(); }));
+  EXPECT_FALSE(gvr.namespaced);
+  EXPECT_EQ(gvr.resource, "gadgets");
+  nlohmann::json g = {{"apiVersion", "example.com/v1"},
+                      {"kind", "Gadget"},
+                      {"metadata", {{"name", "g1"}}},
+                      {"spec", {{"count", 1}}}};
+  st = client_->Create(gvr, "", g, &out);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  out["status"] = {{"ready", true}};
+  out["spec"]["count"] = 5;  // ignored through the status subresource
+  st = client_->UpdateStatus(gvr, "", out, &out);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  nlohmann::json got;
+  ASSERT_TRUE(client_->GetStatus(gvr, "", "g1", &got).ok());
+  EXPECT_EQ(got["status"]["ready"], true);
+  EXPECT_EQ(got["spec"]["count"], 1);
+  st = client_->PatchStatus(gvr, "", "g1", PatchType::kMerge, {{"status", {{"ready", false}}}},
+                            &out);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(out["status"]["ready"], false);
+  // Schema validation surfaces as Invalid with the field named.
+  g["metadata"]["name"] = "g2";
+  g["spec"]["count"] = "many";
+  st = client_->Create(gvr, "", g, &out);
+  ASSERT_TRUE(IsInvalid(st)) << st.ToString();
+  ASSERT_FALSE(st.causes().empty());
+  EXPECT_EQ(st.causes()[0].field, "spec.count");
+}
+
 class SimulatorTlsTest : public ::testing::Test {};
 
 TEST_F(SimulatorTlsTest, TokenAndClientCertificateKubeconfigs) {
