@@ -36,6 +36,19 @@ std::string Str(const Value& obj, std::string_view key) {
 
 bool Flag(const Value& obj, std::string_view key) { return Member(obj, key).is_true(); }
 
+// Errors about files and fields read best as their message; Rego errors keep
+// file:line:col and their code.
+std::string Text(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kIoError:
+      return std::string(s.message());
+    default:
+      return s.ToString();
+  }
+}
+
 // One assertion, parsed: want is "yes", "no" or a count.
 struct Assertion {
   enum class Want { kYes, kNo, kCount } want = Want::kYes;
@@ -203,17 +216,17 @@ class Runner {
     if (invalid_template || invalid_constraint) {
       std::string want = invalid_template ? "template" : "constraint";
       if (!s.ok() && stage == want) {
-        Pass(name + " (invalid " + want + " rejected: " + FirstLine(s.ToString()) + ")");
+        Pass(name + " (invalid " + want + " rejected: " + FirstLine(Text(s)) + ")");
       } else if (s.ok()) {
         Fail(name, "expected the " + want + " to be rejected, but it was accepted");
       } else {
-        Fail(name, "expected the " + want + " to be rejected, but the " + stage +
-                       " was: " + s.ToString());
+        Fail(name,
+             "expected the " + want + " to be rejected, but the " + stage + " was: " + Text(s));
       }
       return;
     }
     if (!s.ok()) {
-      Fail(name, stage + ": " + s.ToString());
+      Fail(name, stage + ": " + Text(s));
       return;
     }
     if (cases.defined() && !cases.is_array()) {
@@ -244,7 +257,7 @@ class Runner {
     }
     Value object;
     if (Status s = LoadOne(dir, c, "object", &object); !s.ok()) {
-      Fail(name, s.ToString());
+      Fail(name, Text(s));
       return;
     }
     std::shared_ptr<const Revision> rev = base;
@@ -260,7 +273,7 @@ class Runner {
         Status s = ReadDocuments((dir / std::string(f.str())).string(), &docs);
         for (size_t k = 0; s.ok() && k < docs.size(); ++k) s = AddToInventory(docs[k], &inventory);
         if (!s.ok()) {
-          Fail(name, "inventory " + std::string(f.str()) + ": " + s.ToString());
+          Fail(name, "inventory " + std::string(f.str()) + ": " + Text(s));
           return;
         }
       }
@@ -268,24 +281,24 @@ class Runner {
       src.policies.push_back(spec);
       src.data = Value::Object({{Value::String("inventory"), inventory}});
       if (Status s = Build(std::move(src), {}, &rev); !s.ok()) {
-        Fail(name, s.ToString());
+        Fail(name, Text(s));
         return;
       }
     }
     Value review;
     if (Status s = ReviewForObject(object, "verify-" + std::to_string(index), &review); !s.ok()) {
-      Fail(name, "object: " + s.ToString());
+      Fail(name, "object: " + Text(s));
       return;
     }
     AdmitResult result;
     if (Status s = rev->Admit(review, {}, &result); !s.ok()) {
-      Fail(name, "review: " + s.ToString());
+      Fail(name, "review: " + Text(s));
       return;
     }
     std::vector<std::string> messages;
     for (const PolicyDecision& d : result.decisions) {
       if (!d.error.ok()) {
-        Fail(name, "evaluation error: " + d.error.ToString());
+        Fail(name, "evaluation error: " + Text(d.error));
         return;
       }
       for (const Violation& v : d.violations) messages.push_back(v.message);
@@ -296,7 +309,7 @@ class Runner {
       parsed.resize(assertions.size());
       for (size_t i = 0; i < assertions.size(); ++i) {
         if (Status s = ParseAssertion(assertions.array()[i], i, &parsed[i]); !s.ok()) {
-          Fail(name, s.ToString());
+          Fail(name, Text(s));
           return;
         }
       }
@@ -407,7 +420,7 @@ Status Verify(const std::vector<std::string>& paths, const VerifyOptions& option
   std::vector<std::pair<std::string, Status>> broken;
   for (const std::string& p : paths) FEDRA_RETURN_IF_ERROR(FindSuites(p, &suites, &broken));
   Runner runner(options, print, counts, run.get());
-  for (const auto& [file, st] : broken) runner.Fail(file, st.ToString());
+  for (const auto& [file, st] : broken) runner.Fail(file, Text(st));
   for (const auto& [file, suite] : suites) runner.RunSuite(file, suite);
   return Status::OK();
 }
