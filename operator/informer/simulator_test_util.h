@@ -66,10 +66,20 @@ inline uint16_t FreeLoopbackPort() {
 
 class SimulatorProcess {
  public:
-  explicit SimulatorProcess(std::vector<std::string> extra_args = {}) : extra_args_(std::move(extra_args)) {
+  // `keep_state`: --state-file in the process's temp dir, so Restart()
+  // brings the objects (and the resourceVersion counter) back. The bearer
+  // token is fixed per SimulatorProcess, so clients survive restarts.
+  explicit SimulatorProcess(std::vector<std::string> extra_args = {}, bool keep_state = false)
+      : extra_args_(std::move(extra_args)) {
     char tmpl[] = "/tmp/fedra-sim-XXXXXX";
     char* d = ::mkdtemp(tmpl);
     dir_ = d ? d : "/tmp";
+    extra_args_.push_back("--token");
+    extra_args_.push_back("sim-token-" + std::to_string(::getpid()) + "-" + std::to_string(++Counter()));
+    if (keep_state) {
+      extra_args_.push_back("--state-file");
+      extra_args_.push_back(dir_ + "/state.json");
+    }
   }
   ~SimulatorProcess() {
     Kill();
@@ -177,7 +187,12 @@ class SimulatorProcess {
     return Status::IoError("fedra-apiserver not ready within 20 s (see " + log + ")");
   }
 
-  const std::vector<std::string> extra_args_;
+  static int& Counter() {
+    static int n = 0;
+    return n;
+  }
+
+  std::vector<std::string> extra_args_;
   std::string dir_;
   std::string kubeconfig_;
   uint16_t port_ = 0;
