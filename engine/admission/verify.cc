@@ -397,8 +397,8 @@ Status FindSuites(const std::string& path, std::vector<std::pair<std::string, Va
     }
     if (explicit_file && !found) {
       broken->emplace_back(
-          f.string(), Status::InvalidArgument(f.string() + ": no Suite (" +
-                                              std::string(kSuiteApiVersion) + ") in this file"));
+          f.string(),
+          Status::InvalidArgument("no Suite (" + std::string(kSuiteApiVersion) + ") in this file"));
     }
   }
   return Status::OK();
