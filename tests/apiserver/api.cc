@@ -89,6 +89,17 @@ bool Api::IsWatch(const ApiRequest& request) {
 }
 
 ApiResponse Api::Handle(const ApiRequest& request) {
+  // Objects are client-supplied JSON: a field of an unexpected type makes
+  // nlohmann throw. Every layer checks what it relies on; this is the
+  // boundary that turns anything missed into a 400 instead of a crash.
+  try {
+    return Dispatch(request);
+  } catch (const json::exception& e) {
+    return ApiResponse::FromError(ApiError::BadRequest(std::string("malformed object: ") + e.what()));
+  }
+}
+
+ApiResponse Api::Dispatch(const ApiRequest& request) {
   bool handled = false;
   ApiResponse r = Discovery(request, &handled);
   if (handled) return r;
@@ -171,6 +182,16 @@ ApiResponse Api::List(const ApiRequest& request, const Target& t) {
 
 bool Api::StartWatch(const ApiRequest& request, const SinkFactory& make_sink, uint64_t* id,
                      ApiResponse* error) {
+  try {
+    return StartWatchUnguarded(request, make_sink, id, error);
+  } catch (const json::exception& e) {
+    *error = ApiResponse::FromError(ApiError::BadRequest(std::string("malformed request: ") + e.what()));
+    return false;
+  }
+}
+
+bool Api::StartWatchUnguarded(const ApiRequest& request, const SinkFactory& make_sink,
+                              uint64_t* id, ApiResponse* error) {
   Target t;
   ApiError err = Route(request, &t);
   if (err.ok() && (!t.name.empty() || !t.subresource.empty())) {

@@ -113,6 +113,9 @@ class Api {
     std::string name;
     std::string subresource;
   };
+  ApiResponse Dispatch(const ApiRequest& request);
+  bool StartWatchUnguarded(const ApiRequest& request, const SinkFactory& make_sink, uint64_t* id,
+                           ApiResponse* error);
   ApiError Route(const ApiRequest& request, Target* target);
   ApiResponse Discovery(const ApiRequest& request, bool* handled);
   ApiResponse OpenApi(const ApiRequest& request, bool* handled);

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "tests/apiserver/api.h"
+#include "tests/apiserver/builtin_validation.h"
 #include "tests/apiserver/json_util.h"
 #include "tests/apiserver/managed_fields.h"
 #include "tests/apiserver/patch.h"
@@ -79,6 +80,8 @@ ApiError Api::PrepareWrite(const ApiRequest& request, const Target& t,
                            std::vector<std::string>* warnings) {
   const ResourceType& type = *t.type;
   std::string name = MetaString(*object, "name");
+  ApiError invalid = ValidateMetadata(type, *object);
+  if (!invalid.ok()) return invalid;
   if (type.schema) {
     json before = *object;
     Prune(*type.schema, object);
@@ -113,6 +116,9 @@ ApiError Api::PrepareWrite(const ApiRequest& request, const Target& t,
     std::vector<Cause> causes = Validate(*type.schema, *object);
     if (!causes.empty()) return ApiError::Invalid(type.group, type.kind, name, std::move(causes));
   }
+  invalid = ValidateMetadata(type, *object);  // mutations may have broken it
+  if (invalid.ok()) invalid = ValidateWebhookConfiguration(type, *object);
+  if (!invalid.ok()) return invalid;
   if (admission_) {
     ApiError err = admission_->Validate(attrs, *object, warnings);
     if (!err.ok()) return err;

@@ -311,6 +311,8 @@ ApiError Store::Update(const ResourceType& type, json obj, const WriteOptions& o
     long long gen = old["metadata"].value("generation", 1LL);
     if (options.subresource.empty() && SpecChanged(old, next)) ++gen;
     meta["generation"] = gen;
+  } else {
+    meta.erase("generation");
   }
   bool is_crd = type.group == "apiextensions.k8s.io" && type.kind == "CustomResourceDefinition";
   if (is_crd && options.subresource.empty()) {

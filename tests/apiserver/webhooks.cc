@@ -346,13 +346,21 @@ ApiError Webhooks::Run(bool mutating, const AdmissionAttributes& attrs, json* ob
 
 ApiError Webhooks::Mutate(const AdmissionAttributes& attrs, json* object,
                           std::vector<std::string>* warnings) {
-  return Run(true, attrs, object, warnings);
+  try {
+    return Run(true, attrs, object, warnings);
+  } catch (const json::exception& e) {
+    return ApiError::Internal(std::string("malformed webhook configuration: ") + e.what());
+  }
 }
 
 ApiError Webhooks::Validate(const AdmissionAttributes& attrs, const json& object,
                             std::vector<std::string>* warnings) {
   json copy = object;
-  return Run(false, attrs, attrs.operation == "DELETE" ? nullptr : &copy, warnings);
+  try {
+    return Run(false, attrs, attrs.operation == "DELETE" ? nullptr : &copy, warnings);
+  } catch (const json::exception& e) {
+    return ApiError::Internal(std::string("malformed webhook configuration: ") + e.what());
+  }
 }
 
 }  // namespace fedra::apiserver

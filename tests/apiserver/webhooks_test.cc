@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "http/certs.h"
@@ -245,13 +246,39 @@ TEST_F(WebhooksTest, TimeoutSecondsBoundsTheCall) {
   hook_.delay_ms = 0;
 }
 
-TEST_F(WebhooksTest, DryRunIsRefusedByWebhooksWithSideEffects) {
-  json hook = Hook("effects.example.com", {{"url", hook_.Url("/validate")}, {"caBundle", hook_.CaBundle()}});
-  hook["sideEffects"] = "Some";
+TEST_F(WebhooksTest, DryRunRequestsSayDryRun) {
+  json hook = Hook("dry.example.com", {{"url", hook_.Url("/validate")}, {"caBundle", hook_.CaBundle()}});
+  hook["sideEffects"] = "NoneOnDryRun";
   Register("ValidatingWebhookConfiguration", hook);
-  ApiResponse r = Do("POST", cms_, ConfigMap("a"), {{"dryRun", "All"}});
-  EXPECT_EQ(r.status, 400);
-  EXPECT_NE(r.body.find("does not support dry run"), std::string::npos);
+  ASSERT_EQ(Do("POST", cms_, ConfigMap("a"), {{"dryRun", "All"}}).status, 201);
+  EXPECT_EQ(hook_.last_review()["request"]["dryRun"], true);
+  EXPECT_EQ(Do("GET", cms_ + "/a").status, 404);
+}
+
+TEST_F(WebhooksTest, MalformedConfigurationsAreInvalid) {
+  json hook = Hook("bad.example.com", {{"url", "http://127.0.0.1:1/"}});
+  hook["sideEffects"] = "Some";
+  hook["timeoutSeconds"] = 90;
+  hook["rules"][0].erase("resources");
+  hook["namespaceSelector"] = {{"matchExpressions", {{{"key", "a"}, {"operator", "Near"}}}}};
+  ApiResponse r = Do("POST", "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+                     Config("ValidatingWebhookConfiguration", hook));
+  ASSERT_EQ(r.status, 422) << r.body;
+  std::set<std::string> fields;
+  json status = Body(r);
+  for (const json& c : status["details"]["causes"]) fields.insert(c["field"].get<std::string>());
+  EXPECT_EQ(fields, (std::set<std::string>{
+                        "webhooks[0].clientConfig.url", "webhooks[0].sideEffects",
+                        "webhooks[0].timeoutSeconds", "webhooks[0].rules[0].resources",
+                        "webhooks[0].namespaceSelector.matchExpressions[0].operator"}));
+  // Labels must be strings; finalizers a list of strings.
+  json cm = ConfigMap("m", {{"n", 1}});
+  r = Do("POST", cms_, cm);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(Body(r)["details"]["causes"][0]["field"], "metadata.labels[n]");
+  cm = ConfigMap("m");
+  cm["metadata"]["finalizers"] = "x";
+  EXPECT_EQ(Do("POST", cms_, cm).status, 422);
 }
 
 }  // namespace
