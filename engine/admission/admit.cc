@@ -128,6 +128,10 @@ Status ParseReview(const Value& review, Request* out) {
                                               : "request.object.metadata.labels",
                       "expected an object");
   }
+  if (f.operation == "UPDATE") {
+    Value old_labels = internal::Lookup(r, {"oldObject", "metadata", "labels"});
+    if (old_labels.is_object()) f.old_labels = old_labels;
+  }
   f.namespaced = !ns.empty();
   f.is_namespace = f.group.empty() && f.kind == "Namespace";
   if (f.is_namespace) {

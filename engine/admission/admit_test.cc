@@ -322,6 +322,24 @@ TEST(Admit, SharedRevisionFromManyThreads) {
   EXPECT_EQ(wrong.load(), 0);
 }
 
+TEST(Admit, UpdateMatchesLabelsOfEitherVersion) {
+  auto rev =
+      BuildOrDie({Spec("protect", R"(match: {labelSelector: {matchLabels: {protected: "true"}}})",
+                       R"(package protect
+violation contains {"msg": "protected"} if true)")});
+  auto review = [](std::string_view now, std::string_view before) {
+    return R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
+      "uid":"u","kind":{"group":"","version":"v1","kind":"ConfigMap"},"operation":"UPDATE",
+      "namespace":"a","object":{"metadata":{"labels":)" +
+           std::string(now) + R"(}},"oldObject":{"metadata":{"labels":)" + std::string(before) +
+           "}}}}";
+  };
+  // Removing the label must not escape the policy that protects it.
+  EXPECT_FALSE(AdmitOrDie(*rev, review("{}", R"({"protected":"true"})")).allowed);
+  EXPECT_FALSE(AdmitOrDie(*rev, review(R"({"protected":"true"})", "{}")).allowed);
+  EXPECT_TRUE(AdmitOrDie(*rev, review("{}", "{}")).allowed);
+}
+
 TEST(Build, SamePackageTwiceIsAnError) {
   PolicySource src;
   src.policies = {Spec("a", "{}", kNeedsTeam), Spec("b", "{}", kNeedsTeam)};

@@ -57,7 +57,10 @@ bool MatchRequest(const MatchSpec& match, const RequestFacts& r,
     if (!match.namespaces.empty() && !AnyNamespace(match.namespaces, r.ns)) return false;
     if (AnyNamespace(match.excluded_namespaces, r.ns)) return false;
   }
-  if (match.label_selector && !match.label_selector->Matches(r.labels)) return false;
+  if (match.label_selector && !match.label_selector->Matches(r.labels) &&
+      !(r.old_labels.is_object() && match.label_selector->Matches(r.old_labels))) {
+    return false;
+  }
   if (match.namespace_selector) {
     if (r.is_namespace) {
       if (!match.namespace_selector->Matches(r.labels)) return false;

@@ -23,6 +23,9 @@ struct RequestFacts {
   bool is_namespace = false;  // the object is a core/v1 Namespace
   bool namespaced = false;    // request.namespace was set
   Value labels;               // object.metadata.labels (oldObject's for DELETE)
+  // For UPDATE, oldObject.metadata.labels: a labelSelector selects the request
+  // when either version matches, as the API server's objectSelector does.
+  Value old_labels;
 };
 
 // `ns_labels` is called at most once, only when a namespaceSelector must look
