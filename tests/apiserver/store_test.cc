@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <set>
+#include <thread>
 #include <vector>
 
 #include "tests/apiserver/json_util.h"
@@ -187,6 +190,95 @@ TEST_F(StoreTest, SnapshotRestoreKeepsObjectsAndVersion) {
   store_.Reset();
   EXPECT_EQ(store_.Get(*cm_, "default", "s", &got).code(), 404);
   EXPECT_TRUE(store_.Get(*store_.Resolve("", "v1", "namespaces"), "", "default", &got).ok());
+}
+
+
+TEST_F(StoreTest, GenerateNameAndNamespaceDeletionCascade) {
+  ResourcePtr ns_type = store_.Resolve("", "v1", "namespaces");
+  json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "doomed"}}}};
+  json out;
+  ASSERT_TRUE(store_.Create(*ns_type, ns, {}, &out).ok());
+  EXPECT_EQ(out["status"]["phase"], "Active");
+  EXPECT_EQ(out["metadata"]["labels"]["kubernetes.io/metadata.name"], "doomed");
+  json cm = ConfigMap("");
+  cm["metadata"].erase("name");
+  cm["metadata"]["generateName"] = "gen-";
+  cm["metadata"]["namespace"] = "doomed";
+  ASSERT_TRUE(store_.Create(*cm_, cm, {}, &out).ok());
+  std::string name = out["metadata"]["name"];
+  EXPECT_EQ(name.rfind("gen-", 0), 0u);
+  EXPECT_EQ(name.size(), 9u);
+  ASSERT_TRUE(store_.Delete(*ns_type, "", "doomed", {}, &out).ok());
+  EXPECT_EQ(store_.Get(*cm_, "doomed", name, &out).code(), 404);
+  EXPECT_EQ(store_.Create(*cm_, cm, {}, &out).code(), 404);
+}
+
+TEST_F(StoreTest, DeletingACrdStopsServingAndDeletesItsObjects) {
+  ResourcePtr crd_type = store_.Resolve("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+  json crd = json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+    "metadata":{"name":"things.example.com"},
+    "spec":{"group":"example.com","scope":"Namespaced","names":{"plural":"things","kind":"Thing"},
+      "versions":[{"name":"v1","served":true,"storage":true,
+        "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}})");
+  json out;
+  ASSERT_TRUE(store_.Create(*crd_type, crd, {}, &out).ok());
+  EXPECT_EQ(out["status"]["conditions"][1]["type"], "Established");
+  ResourcePtr things = store_.Resolve("example.com", "v1", "things");
+  ASSERT_TRUE(things);
+  json thing = {{"apiVersion", "example.com/v1"}, {"kind", "Thing"},
+                {"metadata", {{"name", "t"}, {"namespace", "default"}}}};
+  ASSERT_TRUE(store_.Create(*things, thing, {}, &out).ok());
+  auto sink = std::make_shared<RecordingSink>();
+  WatchOptions opts;
+  opts.resource_version = out["metadata"]["resourceVersion"];
+  uint64_t id;
+  ASSERT_TRUE(store_.Watch(things, opts, sink, &id).ok());
+  ASSERT_TRUE(store_.Delete(*crd_type, "", "things.example.com", {}, &out).ok());
+  EXPECT_FALSE(store_.Resolve("example.com", "v1", "things"));
+  ASSERT_EQ(sink->events.size(), 1u);
+  EXPECT_EQ(sink->events[0]["type"], "DELETED");
+  // A CRD that breaks the rules is refused with causes.
+  crd["metadata"]["name"] = "wrong.example.com";
+  ApiError err = store_.Create(*crd_type, crd, {}, &out);
+  EXPECT_EQ(err.code(), 422);
+  EXPECT_EQ(err.ToStatus()["details"]["causes"][0]["field"], "metadata.name");
+}
+
+// A list, then a watch from the list's resourceVersion, while another thread
+// writes: every object is seen exactly once.
+TEST(StoreConsistencyTest, ListThenWatchMissesNothingUnderConcurrentWrites) {
+  constexpr int kObjects = 300;
+  Store store(StoreOptions{100000});
+  ResourcePtr cm = store.Resolve("", "v1", "configmaps");
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    json out;
+    for (int i = 0; i < kObjects; ++i) {
+      EXPECT_TRUE(store.Create(*cm, ConfigMap("c" + std::to_string(i)), {}, &out).ok());
+      ++written;
+    }
+  });
+  // List somewhere in the middle of the writes.
+  for (int i = 0; i < 10000 && written.load() < kObjects / 3; ++i) std::this_thread::yield();
+  json list;
+  ASSERT_TRUE(store.List(*cm, "", {}, &list).ok());
+  auto sink = std::make_shared<RecordingSink>();
+  WatchOptions opts;
+  opts.resource_version = list["metadata"]["resourceVersion"];
+  uint64_t id;
+  ApiError err = store.Watch(cm, opts, sink, &id);
+  writer.join();
+  ASSERT_TRUE(err.ok());
+  std::multiset<std::string> seen;
+  for (const json& item : list["items"]) seen.insert(item["metadata"]["name"].get<std::string>());
+  for (const json& e : sink->events) {
+    EXPECT_EQ(e["type"], "ADDED");
+    seen.insert(e["object"]["metadata"]["name"].get<std::string>());
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kObjects));
+  for (int i = 0; i < kObjects; ++i) EXPECT_EQ(seen.count("c" + std::to_string(i)), 1u) << i;
+  store.CancelWatch(id);
+  EXPECT_EQ(store.watch_count(), 0u);
 }
 
 }  // namespace
