@@ -199,9 +199,13 @@ Status Revision::Admit(const Value& admission_review, const AdmitOptions& option
   Request req;
   FEDRA_RETURN_IF_ERROR(ParseReview(admission_review, &req));
 
-  std::function<Value(std::string_view)> ns_labels = options.namespace_labels;
-  if (!ns_labels) {
-    ns_labels = [this](std::string_view ns) {
+  // The caller's namespace lookup, or the revision's inventory (no copy of
+  // the caller's function per decision).
+  std::function<Value(std::string_view)> inventory_labels;
+  const std::function<Value(std::string_view)>* ns_labels = &options.namespace_labels;
+  if (!*ns_labels) {
+    ns_labels = &inventory_labels;
+    inventory_labels = [this](std::string_view ns) {
       Value n = internal::Lookup(data_, {"inventory", "cluster", "v1", "Namespace"});
       n = Member(n, ns);
       return internal::Lookup(n, {"metadata", "labels"});
@@ -218,15 +222,17 @@ Status Revision::Admit(const Value& admission_review, const AdmitOptions& option
   for (size_t i = 0; i < policies_.size(); ++i) {
     const CompiledPolicy& cp = policies_[i];
     const PolicySpec& spec = cp.spec;
-    if (!MatchRequest(spec.match, req.facts, ns_labels)) continue;
+    if (!MatchRequest(spec.match, req.facts, *ns_labels)) continue;
     const auto start = std::chrono::steady_clock::now();
     PolicyDecision d;
     d.policy = spec.name;
     d.index = i;
 
     EvalOptions eo;
-    eo.input = Value::Object(
-        {{params_key, spec.parameters}, {request_key, req.request}, {review_key, req.request}});
+    // Built from a stack buffer: one allocation per policy, not two.
+    ObjectEntry input[] = {
+        {params_key, spec.parameters}, {request_key, req.request}, {review_key, req.request}};
+    eo.input = Value::ObjectFrom(input);
     eo.deadline = options.deadline;
     eo.cancel = options.cancel;
 
