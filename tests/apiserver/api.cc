@@ -262,6 +262,18 @@ ApiResponse Api::Remove(const ApiRequest& request, const Target& t) {
   json out;
   err = store_->Delete(*t.type, t.ns, t.name, opts, &out);
   if (!err.ok()) return ApiResponse::FromError(err);
+  const json* finalizers = Lookup(out, "metadata.finalizers");
+  bool pending = finalizers && finalizers->is_array() && !finalizers->empty();
+  // Kubernetes returns the deleted object for custom resources and pods, and
+  // a Success Status naming it for the other built-in kinds; an object
+  // waiting for finalizers always comes back as itself.
+  bool return_object = !t.type->crd_name.empty() || (t.type->group.empty() && t.type->kind == "Pod");
+  if (!pending && !return_object) {
+    json details = {{"name", t.name}, {"kind", t.type->resource}, {"uid", MetaString(out, "uid")}};
+    if (!t.type->group.empty()) details["group"] = t.type->group;
+    out = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()},
+           {"status", "Success"}, {"details", std::move(details)}};
+  }
   return WithWarnings(ApiResponse::FromJson(200, out), warnings);
 }
 
@@ -281,8 +293,7 @@ ApiResponse Api::RemoveCollection(const ApiRequest& request, const Target& t) {
     single.body.clear();
     ApiResponse r = Remove(single, one);
     if (r.status == 200) {
-      json obj;
-      if (ParseJsonText(r.body, &obj).ok()) deleted.push_back(std::move(obj));
+      deleted.push_back(item);
     } else if (r.status != 404) {
       return r;
     }

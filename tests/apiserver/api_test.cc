@@ -189,7 +189,36 @@ TEST_F(ApiTest, UpdatesConflictOnStaleVersionsAndDryRunWritesNothing) {
   r = Do("DELETE", "/api/v1/namespaces/default/configmaps/c",
          R"({"preconditions":{"uid":"not-it"}})");
   EXPECT_EQ(r.status, 409);
-  EXPECT_EQ(Do("DELETE", "/api/v1/namespaces/default/configmaps/c").status, 200);
+  r = Do("DELETE", "/api/v1/namespaces/default/configmaps/c");
+  EXPECT_EQ(r.status, 200);
+  json success = Body(r);
+  EXPECT_EQ(success["kind"], "Status");
+  EXPECT_EQ(success["status"], "Success");
+  EXPECT_EQ(success["details"]["name"], "c");
+  EXPECT_EQ(success["details"]["kind"], "configmaps");
+}
+
+TEST_F(ApiTest, DeleteCollectionHonoursSelectorsAndFinalizers) {
+  for (const char* name : {"a", "b", "c"}) {
+    json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+               {"metadata", {{"name", name}, {"labels", {{"group", std::string(name) == "c" ? "no" : "yes"}}}}}};
+    if (std::string(name) == "b") cm["metadata"]["finalizers"] = {"x/hold"};
+    ASSERT_EQ(Do("POST", "/api/v1/namespaces/default/configmaps", cm.dump()).status, 201);
+  }
+  ApiResponse r = Do("DELETE", "/api/v1/namespaces/default/configmaps", "", "", {{"labelSelector", "group=yes"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json list = Body(r);
+  EXPECT_EQ(list["kind"], "ConfigMapList");
+  EXPECT_EQ(list["items"].size(), 2u);
+  EXPECT_EQ(Do("GET", "/api/v1/namespaces/default/configmaps/a").status, 404);
+  json b = Body(Do("GET", "/api/v1/namespaces/default/configmaps/b"));
+  EXPECT_TRUE(b["metadata"].contains("deletionTimestamp"));
+  EXPECT_EQ(Do("GET", "/api/v1/namespaces/default/configmaps/c").status, 200);
+  // Releasing the finalizer by JSON patch completes the deletion.
+  r = Do("PATCH", "/api/v1/namespaces/default/configmaps/b",
+         R"([{"op":"remove","path":"/metadata/finalizers"}])", "application/json-patch+json");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Do("GET", "/api/v1/namespaces/default/configmaps/b").status, 404);
 }
 
 TEST_F(ApiTest, ApplyCreatesAndReportsConflicts) {

@@ -66,6 +66,11 @@ start_server() {
   echo "fedra-apiserver did not start:"; cat "$WORK/server.log"; exit 1
 }
 
+# The command line.
+expect_out "--help explains the flags" "--kubeconfig-out" "$APISERVER" --help
+expect_err "an unknown flag is refused" 'unknown or incomplete argument "--nope"' "$APISERVER" --nope
+expect_err "a bad address is refused" "--addr: bad port" "$APISERVER" --addr 127.0.0.1:http
+
 start_server
 
 # Discovery.
