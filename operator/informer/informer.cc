@@ -17,6 +17,12 @@ std::chrono::milliseconds Jittered(std::chrono::milliseconds d, double jitter) {
 
 }  // namespace
 
+void StripManagedFields(nlohmann::json* obj) {
+  if (!obj->is_object()) return;
+  auto md = obj->find("metadata");
+  if (md != obj->end() && md->is_object()) md->erase("managedFields");
+}
+
 Informer::Informer(std::unique_ptr<ListerWatcher> source, InformerOptions options)
     : source_(std::move(source)),
       options_(std::move(options)),
@@ -118,7 +124,10 @@ bool Informer::ListAndWatch(std::string* error) {
   }
   std::vector<ObjectPtr> objects;
   objects.reserve(items.size());
-  for (nlohmann::json& o : items) objects.push_back(std::make_shared<const nlohmann::json>(std::move(o)));
+  for (nlohmann::json& o : items) {
+    if (options_.transform) options_.transform(&o);
+    objects.push_back(std::make_shared<const nlohmann::json>(std::move(o)));
+  }
   items.clear();
   size_t skipped = 0;
   {
@@ -172,7 +181,9 @@ bool Informer::HandleWatchEvent(const kube::WatchEvent& ev) {
     if (!ev.resource_version.empty()) stats_.resource_version = ev.resource_version;
     return !stopping_;
   }
-  auto obj = std::make_shared<const nlohmann::json>(ev.object);
+  nlohmann::json copy = ev.object;
+  if (options_.transform) options_.transform(&copy);
+  auto obj = std::make_shared<const nlohmann::json>(std::move(copy));
   bool applied = false;
   {
     std::lock_guard<std::mutex> dispatch(dispatch_mu_);

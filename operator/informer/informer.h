@@ -67,7 +67,16 @@ struct InformerOptions {
   std::chrono::milliseconds backoff_max{30000};
   double jitter = 1.0;
   std::map<std::string, IndexFunc> indexers;  // besides namespace and labels
+  // Applied to every object before it is stored (client-go's
+  // TransformFunc): drop what no reader needs to save memory, e.g.
+  // StripManagedFields. Must not change metadata.name/namespace/
+  // resourceVersion.
+  std::function<void(nlohmann::json* obj)> transform;
 };
+
+// A transform that drops metadata.managedFields (server-side apply
+// bookkeeping, often the largest part of a small object).
+void StripManagedFields(nlohmann::json* obj);
 
 struct InformerStats {
   uint64_t lists = 0;            // successful lists (the first sync included)

@@ -220,6 +220,25 @@ TEST(InformerTest, AThrowingHandlerDoesNotStopTheOthers) {
   EXPECT_NE(inf.stats().last_error.find("handler threw: bug"), std::string::npos);
 }
 
+TEST(InformerTest, TransformAppliesToListedAndWatchedObjects) {
+  FakeSource src;
+  nlohmann::json a = Pod("ns", "a");
+  a["metadata"]["managedFields"] = nlohmann::json::array({{{"manager", "kubectl"}}});
+  src.Put(a);
+  InformerOptions o = Fast();
+  o.transform = StripManagedFields;
+  Informer inf(src.NewListerWatcher(), o);
+  ASSERT_TRUE(inf.Start().ok());
+  ASSERT_TRUE(inf.WaitForSync(kPatience));
+  EXPECT_FALSE((*inf.store().Get("ns/a"))["metadata"].contains("managedFields"));
+  nlohmann::json b = Pod("ns", "b");
+  b["metadata"]["managedFields"] = nlohmann::json::array({{{"manager", "x"}}});
+  src.Put(b);
+  ASSERT_TRUE(Eventually([&] { return inf.store().Get("ns/b") != nullptr; }));
+  EXPECT_FALSE((*inf.store().Get("ns/b"))["metadata"].contains("managedFields"));
+  EXPECT_EQ((*inf.store().Get("ns/b"))["metadata"]["name"], "b");
+}
+
 TEST(InformerTest, StartTwiceFailsAndStopIsIdempotent) {
   FakeSource src;
   Informer inf(src.NewListerWatcher(), Fast());
