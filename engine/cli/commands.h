@@ -17,6 +17,7 @@ int RunConformance(const std::vector<std::string>& args);
 int RunBench(const std::vector<std::string>& args);
 int RunBundle(const std::vector<std::string>& args);  // cmd_bundle.cc
 int RunVerify(const std::vector<std::string>& args);  // cmd_verify.cc
+int RunLoad(const std::vector<std::string>& args);    // cmd_load.cc
 
 // Prints "fedra <command>: <message>" and the usage hint to stderr; returns
 // kExitUsage.

@@ -21,6 +21,7 @@ constexpr char kUsage[] =
     "  bench        time a query evaluated many times in process\n"
     "  bundle       build OPA bundles (fedra bundle build DIR -o out.tar.gz)\n"
     "  verify       run Gatekeeper test suites (gator verify) through the admission path\n"
+    "  load         send HTTP(S) load at a constant rate and report latency percentiles\n"
     "  version      print the version\n"
     "\n"
     "Run `fedra <command> --help` for a command's flags.\n"
@@ -57,6 +58,7 @@ int Dispatch(std::string_view cmd, const std::vector<std::string>& args) {
   if (cmd == "bench") return RunBench(args);
   if (cmd == "bundle") return RunBundle(args);
   if (cmd == "verify") return RunVerify(args);
+  if (cmd == "load") return RunLoad(args);
   if (cmd == "version" || cmd == "--version") {
     std::printf("fedra %s\n", kVersion);
     return kExitOk;

@@ -157,10 +157,37 @@ Status BundleSource::Start() {
   } else if (s.code() != StatusCode::kNotFound) {
     LogError("persisted bundle unusable", {{"error", s.ToString()}});
   }
-  return client_->Start();
+  s = client_->Start();
+  if (!s.ok()) return s;
+  watcher_ = std::thread([this] { WatchFailures(); });
+  return Status::OK();
+}
+
+void BundleSource::WatchFailures() {
+  uint64_t seen = client_->status().failures;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stop_; });
+    bundle::ClientStatus st = client_->status();
+    if (st.failures == seen) continue;
+    seen = st.failures;
+    if (!st.last_activation_error.ok()) {
+      LogError("bundle rejected; keeping the previous revision",
+               {{"error", st.last_activation_error.ToString()}});
+    } else if (!st.last_error.ok()) {
+      LogWarn("bundle request failed", {{"error", st.last_error.ToString()},
+                                        {"consecutive_failures", std::to_string(st.consecutive_failures)}});
+    }
+  }
 }
 
 void BundleSource::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
   if (client_) client_->Stop();
 }
 

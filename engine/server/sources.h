@@ -67,9 +67,17 @@ class BundleSource : public PolicySourceRunner {
   const bundle::Client* bundle_client() const override { return client_.get(); }
 
  private:
+  // Logs each failure the client records (unreadable or unverifiable
+  // bundles, request errors), which never reach the store.
+  void WatchFailures();
+
   PolicyStore* store_;
   std::unique_ptr<bundle::Client> client_;
   Status config_error_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // GUARDED_BY(mu_)
+  std::thread watcher_;
 };
 
 // A fingerprint of every regular file under `dir` (path, size, mtime).
