@@ -1,6 +1,9 @@
 #include "tests/apiserver/patch.h"
 
 #include <algorithm>
+#include <vector>
+
+#include "tests/apiserver/json_util.h"
 
 namespace fedra::apiserver {
 
@@ -19,21 +22,73 @@ void MergePatch(json* target, const json& patch) {
   }
 }
 
+namespace {
+
+constexpr size_t kMaxPatchOperations = 10000;
+constexpr size_t kMaxNodes = 1000000;
+
+// Nodes in `v` (stopping once past `cap`) and its depth, without recursion.
+size_t CountNodes(const json& v, size_t cap, int* depth) {
+  size_t n = 0;
+  *depth = 0;
+  std::vector<std::pair<const json*, int>> stack{{&v, 0}};
+  while (!stack.empty() && n <= cap) {
+    auto [node, d] = stack.back();
+    stack.pop_back();
+    ++n;
+    *depth = std::max(*depth, d);
+    if (node->is_structured()) {
+      for (const json& child : *node) stack.push_back({&child, d + 1});
+    }
+  }
+  return n;
+}
+
+ApiError PatchError(size_t i, const json& op, const std::string& what) {
+  std::string name = op.is_object() && op.contains("op") && op["op"].is_string() ? op["op"].get<std::string>() : "?";
+  return ApiError::Generic(422, "Invalid",
+                           "the server rejected our request due to an error in our request: "
+                           "json patch operation " + std::to_string(i) + " (" + name + "): " + what);
+}
+
+}  // namespace
+
 ApiError JsonPatch(json* target, const json& patch) {
   if (!patch.is_array()) {
     return ApiError::BadRequest("json patch must be a list of operations");
   }
-  // Apply one operation at a time so an error names its index.
+  if (patch.size() > kMaxPatchOperations) {
+    return ApiError::Generic(422, "RequestEntityTooLarge",
+                             "the json patch has " + std::to_string(patch.size()) +
+                                 " operations, more than the " + std::to_string(kMaxPatchOperations) + " allowed");
+  }
+  // `copy` is the one operation that can grow a document beyond what the
+  // request carries (copying the root into itself doubles it): its growth
+  // is counted, so size and depth stay bounded at linear cost.
+  int depth = 0;
+  size_t nodes = CountNodes(*target, kMaxNodes, &depth);
   for (size_t i = 0; i < patch.size(); ++i) {
+    const json& op = patch[i];
     try {
-      *target = target->patch(json::array({patch[i]}));
+      if (op.is_object() && op.value("op", "") == "copy" && op.contains("from") && op.contains("path")) {
+        int from_depth = 0;
+        const json& from = target->at(json::json_pointer(op["from"].get<std::string>()));
+        nodes += CountNodes(from, kMaxNodes - std::min(nodes, kMaxNodes), &from_depth);
+        const std::string path = op["path"].get<std::string>();
+        int path_depth = static_cast<int>(std::count(path.begin(), path.end(), '/'));
+        if (nodes > kMaxNodes || from_depth + path_depth > kMaxDepth) {
+          return PatchError(i, op, "the result would be too large or too deep");
+        }
+      }
+      // One operation at a time, in place, so an error names its index
+      // without copying the document per operation. Callers patch a copy.
+      target->patch_inplace(json::array({op}));
     } catch (const json::exception& e) {
-      std::string what = e.what();
-      return ApiError::Generic(422, "Invalid",
-                               "the server rejected our request due to an error in our request: "
-                               "json patch operation " + std::to_string(i) + " (" +
-                                   patch[i].value("op", std::string("?")) + "): " + what);
+      return PatchError(i, op, e.what());
     }
+  }
+  if (Depth(*target) > kMaxDepth) {
+    return ApiError::Generic(422, "Invalid", "the patched object is nested deeper than " + std::to_string(kMaxDepth));
   }
   return ApiError();
 }

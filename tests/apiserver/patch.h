@@ -26,7 +26,9 @@ namespace fedra::apiserver {
 using nlohmann::json;
 
 void MergePatch(json* target, const json& patch);
-// Errors are 422 with the failing operation's index.
+// Errors are 422 with the failing operation's index; on error *target is
+// partly patched (callers patch a copy). At most 10,000 operations; `copy`
+// may not grow the document past 1M nodes or depth 64.
 ApiError JsonPatch(json* target, const json& patch);
 void StrategicMergePatch(json* target, const json& patch);
 

@@ -29,6 +29,28 @@ TEST(PatchTest, JsonPatchAppliesOperationsAndNamesTheFailingOne) {
   EXPECT_EQ(JsonPatch(&target, json::object()).code(), 400);
 }
 
+TEST(PatchTest, JsonPatchCopiesCannotGrowWithoutBound) {
+  json doubling = json::array();
+  for (int i = 0; i < 40; ++i) {
+    doubling.push_back({{"op", "copy"}, {"from", ""}, {"path", "/k" + std::to_string(i)}});
+  }
+  json target = json::parse(R"({"a":[1,2,3,4,5,6,7,8]})");
+  ApiError err = JsonPatch(&target, doubling);
+  EXPECT_EQ(err.code(), 422);
+  EXPECT_NE(err.message().find("too large or too deep"), std::string::npos);
+  json deepening = json::array();
+  std::string path;
+  for (int i = 0; i < 80; ++i) {
+    path += "/d";
+    deepening.push_back({{"op", "add"}, {"path", path}, {"value", json::object()}});
+  }
+  target = json::object();
+  EXPECT_EQ(JsonPatch(&target, deepening).code(), 422);
+  json many = json::array();
+  for (int i = 0; i < 10001; ++i) many.push_back({{"op", "test"}, {"path", ""}, {"value", 1}});
+  EXPECT_EQ(JsonPatch(&target, many).code(), 422);
+}
+
 TEST(PatchTest, StrategicMergeMergesContainersByNameAndFinalizersAsSets) {
   json pod = json::parse(R"({
     "metadata":{"finalizers":["a"]},
