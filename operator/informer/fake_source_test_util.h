@@ -49,6 +49,13 @@ class FakeSource {
     ++expire_gen_;
     cv_.notify_all();
   }
+  // Lists claim a version `lag` changes older than the objects they hold,
+  // as a list whose pages were not one snapshot would: the watch from it
+  // replays changes the list already contained.
+  void SetListLag(int lag) {
+    std::lock_guard<std::mutex> lock(mu_);
+    list_lag_ = lag;
+  }
   void FailNextLists(int n) {
     std::lock_guard<std::mutex> lock(mu_);
     fail_lists_ = n;
@@ -148,7 +155,7 @@ class FakeSource {
       }
       items->clear();
       for (const auto& [k, o] : src_->objects_) items->push_back(o);
-      *rv = std::to_string(src_->rv_);
+      *rv = std::to_string(src_->rv_ - src_->list_lag_);
       return kube::ApiStatus::OK();
     }
     std::unique_ptr<WatchStream> NewWatch(const std::string& rv) override {
@@ -183,6 +190,7 @@ class FakeSource {
   int expire_gen_ = 0;
   bool held_ = false;
   int fail_lists_ = 0;
+  int list_lag_ = 0;
   int lists_ = 0;
   std::map<std::string, nlohmann::json> objects_;
   std::vector<Event> history_;
