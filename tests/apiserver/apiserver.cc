@@ -187,6 +187,7 @@ Status ApiServer::Start() {
     FEDRA_RETURN_IF_ERROR(StartServer());
   }
   ticker_ = std::thread([this] { Tick(); });
+  started_ = true;
   return Status::OK();
 }
 
@@ -218,7 +219,7 @@ Status ApiServer::Restart(bool keep_state) {
 }
 
 Status ApiServer::SaveState() {
-  if (options_.state_file.empty()) return Status::OK();
+  if (options_.state_file.empty() || !started_) return Status::OK();
   return http::WriteFileAtomic(options_.state_file, store_.Snapshot().dump());
 }
 

@@ -108,6 +108,7 @@ class ApiServer {
   bool stopping_ = false;                  // GUARDED_BY(tick_mu_)
   std::thread ticker_;
   uint64_t saved_rv_ = 0;                  // ticker only
+  std::atomic<bool> started_{false};       // a failed Start never overwrites the state file
 };
 
 }  // namespace fedra::apiserver

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -243,6 +245,10 @@ TEST(ApiServerTest, StateFileSurvivesAProcessLifetime) {
   Status st = broken.Start();
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.ToString().find("bad.json"), std::string::npos);
+  broken.Stop();
+  std::ifstream in(bad);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "{not json");  // left for the user to inspect
 }
 
 }  // namespace
