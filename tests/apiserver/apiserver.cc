@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -218,6 +219,23 @@ Status ApiServer::Restart(bool keep_state) {
   return StartServer();
 }
 
+void ApiServer::Suspend() {
+  std::lock_guard<std::mutex> lock(server_mu_);
+  store_.DropAllWatches();
+  if (server_) server_->Stop(std::chrono::milliseconds(200));
+  server_.reset();
+}
+
+Status ApiServer::Resume() {
+  std::lock_guard<std::mutex> lock(server_mu_);
+  {
+    std::lock_guard<std::mutex> tick(tick_mu_);
+    if (stopping_) return Status::OK();  // Stop() won: stay stopped
+  }
+  if (server_) return Status::OK();
+  return StartServer();
+}
+
 Status ApiServer::SaveState() {
   if (options_.state_file.empty() || !started_) return Status::OK();
   return http::WriteFileAtomic(options_.state_file, store_.Snapshot().dump());
@@ -357,6 +375,20 @@ http::Response ApiServer::Admin(const http::Request& request) {
     restarter_ = std::thread([this, keep_state] {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       Restart(keep_state);
+    });
+  } else if (p == "/suspend") {
+    // Away for `ms` (at most 10 minutes), then back with the same objects.
+    auto away = std::chrono::milliseconds(std::clamp(QueryInt(request, "ms", 1000), 0, 600000));
+    std::lock_guard<std::mutex> lock(restart_mu_);
+    if (restarter_.joinable()) restarter_.join();
+    restarter_ = std::thread([this, away] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      Suspend();
+      std::unique_lock<std::mutex> tick(tick_mu_);
+      tick_cv_.wait_for(tick, away, [this] { return stopping_; });
+      if (stopping_) return;
+      tick.unlock();
+      Resume();
     });
   } else {
     return http::Response::Json(404, ApiError::Generic(404, "NotFound", "no such admin endpoint: " + p).ToStatus().dump());

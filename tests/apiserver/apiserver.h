@@ -12,6 +12,7 @@
 //   POST /fedra-sim/faults/latency?ms=N
 //   POST /fedra-sim/faults/clear
 //   POST /fedra-sim/restart?keepState=true|false       answers, then restarts
+//   POST /fedra-sim/suspend?ms=N                       answers, then is away for N ms
 //   POST /fedra-sim/state/save                         writes the state file
 //   GET  /fedra-sim/state                              the snapshot as JSON
 //   GET  /fedra-sim/stats                              {resourceVersion, watches, webhookCalls}
@@ -68,6 +69,11 @@ class ApiServer {
   // Stops serving and serves again on the same port. keep_state=false
   // forgets every object (and the state file is not read).
   Status Restart(bool keep_state);
+  // Stops serving (connections refused, watches dropped) until Resume(),
+  // which serves again on the same port with the same objects: a cluster
+  // that goes away and comes back.
+  void Suspend();
+  Status Resume();
 
   uint16_t port() const { return port_; }
   std::string url() const;

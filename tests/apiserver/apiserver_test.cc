@@ -185,6 +185,27 @@ TEST_F(HttpTest, RestartKeepsOrLosesState) {
   EXPECT_EQ(Do("GET", "/api/v1/namespaces/default").status, 200);
 }
 
+TEST_F(HttpTest, SuspendedServersRefuseConnectionsUntilResumed) {
+  ASSERT_EQ(Do("POST", kConfigMaps, ConfigMap("still-here")).status, 201);
+  server_->Suspend();
+  client_->Close();
+  http::ClientResponse r;
+  EXPECT_FALSE(client_->Do("GET", kConfigMaps, "", Auth(*server_), &r).ok());
+  ASSERT_TRUE(server_->Resume().ok());
+  client_->Close();
+  EXPECT_EQ(Do("GET", std::string(kConfigMaps) + "/still-here").status, 200);
+  // The same through the admin endpoint: away, then back by itself.
+  ASSERT_EQ(Do("POST", "/fedra-sim/suspend?ms=300").status, 200);
+  EXPECT_TRUE(Eventually([&] {
+    client_->Close();
+    return !client_->Do("GET", kConfigMaps, "", Auth(*server_), &r).ok();
+  }));
+  EXPECT_TRUE(Eventually([&] {
+    client_->Close();
+    return client_->Do("GET", kConfigMaps, "", Auth(*server_), &r).ok() && r.status == 200;
+  }));
+}
+
 TEST(ApiServerTest, TlsTokenAuthAndKubeconfig) {
   TempDir dir;
   ApiServerOptions o;
