@@ -194,11 +194,22 @@ bool Api::StartWatchUnguarded(const ApiRequest& request, const SinkFactory& make
                               uint64_t* id, ApiResponse* error) {
   Target t;
   ApiError err = Route(request, &t);
-  if (err.ok() && (!t.name.empty() || !t.subresource.empty())) {
-    err = ApiError::BadRequest("watch a single object with fieldSelector=metadata.name=<name>");
+  if (err.ok() && !t.subresource.empty()) err = ApiError::MethodNotSupported(t.subresource, "watch");
+  ApiRequest effective = request;
+  if (err.ok() && !t.name.empty()) {
+    // GET .../<name>?watch=1 watches one object, as a name field selector.
+    std::string by_name = "metadata.name=" + t.name;
+    bool merged = false;
+    for (auto& [k, v] : effective.query) {
+      if (k == "fieldSelector" && !merged) {
+        v = v.empty() ? by_name : v + "," + by_name;
+        merged = true;
+      }
+    }
+    if (!merged) effective.query.push_back({"fieldSelector", by_name});
   }
   ListOptions list_opts;
-  if (err.ok()) err = ParseListOptions(request, *t.type, &list_opts);
+  if (err.ok()) err = ParseListOptions(effective, *t.type, &list_opts);
   if (!err.ok()) {
     *error = ApiResponse::FromError(err);
     return false;

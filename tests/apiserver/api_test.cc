@@ -265,6 +265,54 @@ TEST_F(ApiTest, ListPagingSelectorsAndTables) {
   EXPECT_EQ(table["rows"][0]["object"]["kind"], "PartialObjectMetadata");
 }
 
+class Collect : public WatchSink {
+ public:
+  bool Send(const json& e) override {
+    events.push_back(e);
+    return true;
+  }
+  void Close() override {}
+  std::vector<json> events;
+};
+
+TEST_F(ApiTest, WatchesThroughTheApiHonourPathsSelectorsAndTables) {
+  for (const char* name : {"w1", "w2"}) {
+    json cm = {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}}}};
+    ASSERT_EQ(Do("POST", "/api/v1/namespaces/default/configmaps", cm.dump()).status, 201);
+  }
+  auto start = [&](const std::string& path, std::vector<std::pair<std::string, std::string>> query,
+                   const std::string& accept, std::shared_ptr<Collect>* sink, bool* table) {
+    ApiRequest r;
+    r.method = "GET";
+    r.path = path;
+    r.query = std::move(query);
+    r.accept = accept;
+    uint64_t id;
+    ApiResponse error;
+    EXPECT_TRUE(Api::IsWatch(r));
+    return api_.StartWatch(r, [&](const ResourcePtr&, bool t) {
+      *table = t;
+      *sink = std::make_shared<Collect>();
+      return *sink;
+    }, &id, &error);
+  };
+  std::shared_ptr<Collect> sink;
+  bool table = false;
+  // A watch on one object's path sees only that object.
+  ASSERT_TRUE(start("/api/v1/namespaces/default/configmaps/w2", {{"watch", "1"}}, "application/json", &sink, &table));
+  ASSERT_EQ(sink->events.size(), 1u);
+  EXPECT_EQ(sink->events[0]["object"]["metadata"]["name"], "w2");
+  EXPECT_FALSE(table);
+  ASSERT_TRUE(start("/api/v1/configmaps", {{"watch", "true"}}, "application/json;as=Table;v=v1;g=meta.k8s.io", &sink, &table));
+  EXPECT_EQ(sink->events.size(), 2u);
+  EXPECT_TRUE(table);
+  json row_event = TableEvent(*store_.Resolve("", "v1", "configmaps"), sink->events[0], false);
+  EXPECT_EQ(row_event["object"]["kind"], "Table");
+  EXPECT_EQ(row_event["object"]["rows"][0]["cells"][0], "w1");
+  EXPECT_FALSE(start("/api/v1/configmaps", {{"watch", "1"}, {"resourceVersion", "abc"}}, "", &sink, &table));
+  EXPECT_FALSE(start("/api/v1/configmaps", {{"watch", "1"}, {"fieldSelector", "spec.x=1"}}, "", &sink, &table));
+}
+
 TEST_F(ApiTest, ErrorsAreKubernetesStatuses) {
   json s = Body(Do("GET", "/api/v1/namespaces/default/configmaps/missing"));
   EXPECT_EQ(s, json::parse(R"({"apiVersion":"v1","kind":"Status","metadata":{},"status":"Failure",
