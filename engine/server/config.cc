@@ -40,6 +40,7 @@ const std::vector<Setting>& Settings() {
       {"watch-interval", Kind::kDuration, F(&EngineConfig::watch_interval), "how often the policy directory is checked (default 1s)"},
       {"bundle-url", Kind::kString, F(&EngineConfig::bundle_url), "OPA bundle service URL to pull policies from"},
       {"bundle-token", Kind::kString, F(&EngineConfig::bundle_token), "bearer token for the bundle service"},
+      {"bundle-token-file", Kind::kString, F(&EngineConfig::bundle_token_file), "file holding the bearer token for the bundle service"},
       {"bundle-ca", Kind::kString, F(&EngineConfig::bundle_ca), "PEM CA bundle for an https bundle service"},
       {"bundle-persist-dir", Kind::kString, F(&EngineConfig::bundle_persist_dir), "keep the last good bundle here and load it at start"},
       {"bundle-long-poll", Kind::kSeconds, F(&EngineConfig::bundle_long_poll), "long-poll wait asked of the bundle service (default 30s; 0 disables)"},
@@ -242,6 +243,9 @@ Status ValidateEngineConfig(const EngineConfig& c) {
   }
   if (!c.policy_dir.empty() && !c.bundle_url.empty()) {
     return Status::InvalidArgument("--policy-dir and --bundle-url are alternatives; give one");
+  }
+  if (!c.bundle_token.empty() && !c.bundle_token_file.empty()) {
+    return Status::InvalidArgument("--bundle-token and --bundle-token-file are alternatives; give one");
   }
   if (c.bundle_url.empty() && !c.bundle_persist_dir.empty()) {
     return Status::InvalidArgument("--bundle-persist-dir needs --bundle-url");

@@ -115,6 +115,14 @@ BundleSource::BundleSource(const EngineConfig& config, PolicyStore* store) : sto
   bundle::ClientOptions o;
   o.url = config.bundle_url;
   o.bearer_token = config.bundle_token;
+  if (!config.bundle_token_file.empty()) {
+    std::ifstream f(config.bundle_token_file);
+    std::getline(f, o.bearer_token);
+    if (!f && o.bearer_token.empty()) {
+      config_error_ = Status::InvalidArgument("--bundle-token-file " + config.bundle_token_file +
+                                              ": cannot read the file");
+    }
+  }
   o.ca_file = config.bundle_ca;
   o.long_poll_timeout = config.bundle_long_poll;
   o.persist_dir = config.bundle_persist_dir;
@@ -122,7 +130,7 @@ BundleSource::BundleSource(const EngineConfig& config, PolicyStore* store) : sto
     std::ifstream f(config.bundle_verify_key);
     std::stringstream key;
     key << f.rdbuf();
-    if (!f) {
+    if (!f && config_error_.ok()) {
       config_error_ = Status::InvalidArgument("--bundle-verify-key " + config.bundle_verify_key +
                                               ": cannot read the file");
     }
