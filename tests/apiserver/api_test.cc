@@ -84,6 +84,28 @@ TEST_F(ApiTest, DiscoveryDocuments) {
   EXPECT_EQ(version["minor"], "32");
 }
 
+TEST_F(ApiTest, AggregatedDiscoveryWhenAskedFor) {
+  InstallCrd();
+  const std::string accept =
+      "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+  ApiResponse r = Do("GET", "/apis", "", "", {}, accept);
+  EXPECT_EQ(r.content_type, "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+  json list = Body(r);
+  EXPECT_EQ(list["kind"], "APIGroupDiscoveryList");
+  json gadgets;
+  for (const json& g : list["items"]) {
+    if (g["metadata"].value("name", "") == "example.com") gadgets = g["versions"][0]["resources"][0];
+  }
+  EXPECT_EQ(gadgets["resource"], "gadgets");
+  EXPECT_EQ(gadgets["scope"], "Cluster");
+  EXPECT_EQ(gadgets["responseKind"]["kind"], "Gadget");
+  EXPECT_EQ(gadgets["subresources"][0]["subresource"], "status");
+  json core = Body(Do("GET", "/api", "", "", {}, accept));
+  EXPECT_EQ(core["items"][0]["versions"][0]["version"], "v1");
+  // Without the media type: the legacy document.
+  EXPECT_EQ(Body(Do("GET", "/apis"))["kind"], "APIGroupList");
+}
+
 TEST_F(ApiTest, OpenApiV3AdvertisesFieldValidationForEveryPatch) {
   InstallCrd();
   json root = Body(Do("GET", "/openapi/v3"));

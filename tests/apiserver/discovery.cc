@@ -3,9 +3,9 @@
 // x-kubernetes-group-version-kind and a `fieldValidation` query parameter;
 // `kubectl explain` reads CRD schemas from components.schemas).
 //
-// Aggregated discovery (apidiscovery.k8s.io/v2) is not served: every
-// discovery answer is plain application/json, which clients take as "fall
-// back to the legacy documents".
+// Aggregated discovery (apidiscovery.k8s.io/v2, what kubectl 1.32 asks for
+// first) is served for /api and /apis when the Accept header asks for it;
+// otherwise the legacy documents, which clients fall back to.
 #include <functional>
 #include <sstream>
 
@@ -47,6 +47,51 @@ json GroupDoc(const std::string& name, const std::vector<std::string>& versions)
   json vs = json::array();
   for (const std::string& v : versions) vs.push_back({{"groupVersion", name + "/" + v}, {"version", v}});
   return {{"name", name}, {"versions", vs}, {"preferredVersion", vs[0]}};
+}
+
+// One APIGroupDiscovery (apidiscovery.k8s.io/v2) for `group` ("" for core).
+json GroupDiscovery(const std::vector<ResourcePtr>& types, const std::string& group,
+                    const std::vector<std::string>& versions) {
+  json vs = json::array();
+  for (const std::string& v : versions) {
+    json resources = json::array();
+    for (const ResourcePtr& t : types) {
+      if (t->group != group || t->version != v) continue;
+      json kind = {{"group", t->group}, {"version", t->version}, {"kind", t->kind}};
+      json r = {{"resource", t->resource},
+                {"responseKind", kind},
+                {"scope", t->namespaced ? "Namespaced" : "Cluster"},
+                {"singularResource", t->singular},
+                {"verbs", t->verbs}};
+      if (!t->short_names.empty()) r["shortNames"] = t->short_names;
+      if (!t->categories.empty()) r["categories"] = t->categories;
+      if (t->has_status) {
+        r["subresources"] = json::array({{{"subresource", "status"},
+                                          {"responseKind", kind},
+                                          {"verbs", {"get", "patch", "update"}}}});
+      }
+      resources.push_back(std::move(r));
+    }
+    vs.push_back({{"version", v}, {"resources", std::move(resources)}, {"freshness", "Current"}});
+  }
+  json meta = json::object();
+  if (!group.empty()) meta["name"] = group;
+  return {{"metadata", meta}, {"versions", std::move(vs)}};
+}
+
+constexpr char kAggregatedV2[] = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+bool WantsAggregated(const ApiRequest& r) {
+  return r.accept.find("g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList") != std::string::npos;
+}
+
+ApiResponse Aggregated(json items) {
+  ApiResponse r = ApiResponse::FromJson(200, {{"kind", "APIGroupDiscoveryList"},
+                                              {"apiVersion", "apidiscovery.k8s.io/v2"},
+                                              {"metadata", json::object()},
+                                              {"items", std::move(items)}});
+  r.content_type = kAggregatedV2;
+  return r;
 }
 
 std::string Hex(size_t h) {
@@ -146,6 +191,17 @@ ApiResponse Api::Discovery(const ApiRequest& request, bool* handled) {
                                        {"goVersion", "go1.23.0"},
                                        {"compiler", "gc"},
                                        {"platform", "linux/amd64"}});
+  }
+  if ((p == "/api" || p == "/api/") && WantsAggregated(request)) {
+    return Aggregated(json::array({GroupDiscovery(store_->Resources(), "", {"v1"})}));
+  }
+  if ((p == "/apis" || p == "/apis/") && WantsAggregated(request)) {
+    std::vector<ResourcePtr> types = store_->Resources();
+    json items = json::array();
+    for (const auto& [name, versions] : store_->Groups()) {
+      items.push_back(GroupDiscovery(types, name, versions));
+    }
+    return Aggregated(std::move(items));
   }
   if (p == "/api" || p == "/api/") {
     return ApiResponse::FromJson(
