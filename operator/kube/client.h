@@ -13,7 +13,7 @@
 //    (CA, client certificate, insecure-skip-tls-verify, tls-server-name);
 //  - on 401 refreshes refreshable credentials (token file, exec) once and
 //    retries;
-//  - on 429, or 503/504 with Retry-After, waits what the server asks
+//  - on 429, or 500/503/504 with Retry-After, waits what the server asks
 //    (capped at max_retry_after) and retries, up to max_retries times; the
 //    last failure is returned as is, Retry-After included.
 // Failures come back as ApiStatus (errors.h) carrying the Kubernetes reason.
@@ -154,7 +154,7 @@ class Canceller {
   void Reset();
 
   // For the transport: runs `fn` on Cancel() (at once if already cancelled);
-  // Clear() drops it before the request's state dies.
+  // ClearHook() drops it before the request's state dies.
   void SetHook(std::function<void()> fn);
   void ClearHook();
 
