@@ -319,6 +319,15 @@ void ApiServer::Serve(const http::Request& request, http::Responder responder) {
   if (const std::string* ua = request.headers.Get("User-Agent")) r.user_agent = *ua;
   r.user = request.client_cert_subject.empty() ? "fedra-admin" : request.client_cert_subject;
   r.body = request.body;
+  if (Api::IsWatch(r) && faults_.TakeGarbageWatch()) {
+    http::Headers headers;
+    headers.Set("Content-Type", "application/json");
+    auto stream = responder.StartStream(200, std::move(headers));
+    stream->Write("{\"type\":\"ADDED\",\"object\":{\"kind\":\"Conf\n");
+    stream->Write("this is not JSON\n");
+    stream->Close();
+    return;
+  }
   if (Api::IsWatch(r)) {
     std::shared_ptr<HttpWatchSink> sink;
     const std::string* include = request.Query("includeObject");
@@ -358,6 +367,8 @@ http::Response ApiServer::Admin(const http::Request& request) {
   } else if (p == "/faults/errors") {
     faults_.InjectErrors(QueryInt(request, "count", 1), QueryInt(request, "code", 500),
                          QueryInt(request, "retryAfter", 0));
+  } else if (p == "/faults/garbage-watches") {
+    faults_.InjectGarbageWatches(QueryInt(request, "count", 1));
   } else if (p == "/faults/latency") {
     faults_.SetLatency(std::chrono::milliseconds(QueryInt(request, "ms", 0)));
   } else if (p == "/faults/clear") {

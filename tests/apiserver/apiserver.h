@@ -9,6 +9,7 @@
 //   POST /fedra-sim/faults/drop-watches
 //   POST /fedra-sim/faults/expire-watches?count=N      next N watches get 410
 //   POST /fedra-sim/faults/errors?count=N&code=429&retryAfter=S
+//   POST /fedra-sim/faults/garbage-watches?count=N      next N watches: truncated JSON, garbage, end
 //   POST /fedra-sim/faults/latency?ms=N
 //   POST /fedra-sim/faults/clear
 //   POST /fedra-sim/restart?keepState=true|false       answers, then restarts

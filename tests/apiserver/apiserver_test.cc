@@ -147,6 +147,29 @@ TEST_F(HttpTest, ForcedExpiryGivesA410ErrorEvent) {
   EXPECT_EQ(events[0]["object"]["reason"], "Expired");
 }
 
+TEST_F(HttpTest, GarbageWatchesSendBrokenLinesThenEnd) {
+  ASSERT_EQ(Do("POST", "/fedra-sim/faults/garbage-watches?count=1").status, 200);
+  http::ClientOptions o;
+  o.port = server_->port();
+  http::Client raw(o);
+  std::string body;
+  int status = 0;
+  ASSERT_TRUE(raw.Stream(std::string(kConfigMaps) + "?watch=1", std::chrono::seconds(10),
+                         [&](std::string_view d) {
+                           body.append(d);
+                           return true;
+                         },
+                         &status).ok());
+  EXPECT_EQ(status, 200);
+  EXPECT_NE(body.find("this is not JSON\n"), std::string::npos);
+  json ignored;
+  EXPECT_FALSE(ParseJsonText(body.substr(0, body.find('\n')), &ignored).ok());
+  // The next watch is a normal one.
+  ASSERT_EQ(Do("POST", kConfigMaps, ConfigMap("g")).status, 201);
+  Watch w(server_->port(), std::string(kConfigMaps) + "?watch=1", std::chrono::seconds(10));
+  EXPECT_TRUE(Eventually([&] { return w.Has("ADDED"); }));
+}
+
 TEST_F(HttpTest, InjectedErrorsCarryRetryAfter) {
   ASSERT_EQ(Do("POST", "/fedra-sim/faults/errors?count=2&code=429&retryAfter=3").status, 200);
   for (int i = 0; i < 2; ++i) {

@@ -41,9 +41,22 @@ int Faults::pending_errors() const {
   return count_;
 }
 
+void Faults::InjectGarbageWatches(int count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  garbage_watches_ = count;
+}
+
+bool Faults::TakeGarbageWatch() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (garbage_watches_ <= 0) return false;
+  --garbage_watches_;
+  return true;
+}
+
 void Faults::Clear() {
   std::lock_guard<std::mutex> lock(mu_);
   count_ = 0;
+  garbage_watches_ = 0;
   latency_ = std::chrono::milliseconds(0);
 }
 

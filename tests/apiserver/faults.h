@@ -1,6 +1,6 @@
 // Fault injection for tests of clients against the simulator: injected
 // error responses (429/500/503 with Retry-After) for the next N requests,
-// added latency, and a small delay queue that answers requests later
+// garbage watch streams, added latency, and a small delay queue that answers requests later
 // without blocking the server's I/O threads. Watch faults (drop all, force
 // 410) live in the Store; restarts in ApiServer.
 //
@@ -29,6 +29,10 @@ class Faults {
   // Takes one injected error, if any is pending.
   bool TakeError(ApiError* out);
   int pending_errors() const;
+  // The next `count` watch requests get a 200 stream carrying a truncated
+  // JSON line and a line of garbage, then the end of the stream.
+  void InjectGarbageWatches(int count);
+  bool TakeGarbageWatch();
   void Clear();
 
  private:
@@ -37,6 +41,7 @@ class Faults {
   int code_ = 500;                         // GUARDED_BY(mu_)
   int retry_after_ = 0;                    // GUARDED_BY(mu_)
   std::chrono::milliseconds latency_{0};   // GUARDED_BY(mu_)
+  int garbage_watches_ = 0;                // GUARDED_BY(mu_)
 };
 
 // Runs closures after a delay on one thread of its own. Stop() (or the
