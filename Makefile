@@ -1,6 +1,9 @@
 # Fedra: top-level entry points. Everything goes through CMake in build/.
 #
-#   make run     build, then evaluate the example admission policy
+#   make run     build, then show the admission path end to end on loopback:
+#                a member cluster (the API-server simulator), fedra-engine as its
+#                webhook, and kubectl creating one allowed and one denied Pod
+#                (FEDRA_ONCE=1: exit after the demonstration)
 #   make test    install deps, build, run every test (ctest's exit status)
 #   make bench   build, then run every benchmark
 #
@@ -21,8 +24,6 @@ else
   CMAKE_WERROR :=
 endif
 
-FEDRA := $(BUILD_DIR)/bin/fedra
-EXAMPLE := examples/admission
 
 .PHONY: all deps configure build test bench run fmt clean
 
@@ -51,10 +52,9 @@ bench: build
 	done; \
 	[ $$found -eq 1 ] || echo "no benchmarks built (bench/*_bench.cc, needs libbenchmark-dev)"
 
-run: deps
-	@$(MAKE) --no-print-directory build
-	$(FEDRA) eval --format pretty -d $(EXAMPLE)/admission.rego -i $(EXAMPLE)/input.json \
-	  'data.fedra.examples.admission.decision'
+run: deps configure
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target fedra fedra-engine fedra-apiserver
+	BUILD_DIR=$(BUILD_DIR) scripts/run-demo.sh
 
 fmt:
 	find engine bench tests -type f \( -name '*.h' -o -name '*.cc' \) \

@@ -25,16 +25,15 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
   -keyout "$tmp/tls.key" -out "$tmp/tls.crt" -subj /CN=localhost \
   -addext subjectAltName=IP:127.0.0.1,DNS:localhost 2>/dev/null
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-
 start_engine() {  # policy dir -> sets port and pid
-  port=$(free_port)
-  taskset -c 0 "$engine_bin" --addr "127.0.0.1:$port" --tls-cert "$tmp/tls.crt" --tls-key "$tmp/tls.key" \
+  : >"$tmp/engine.log"
+  taskset -c 0 "$engine_bin" --addr 127.0.0.1:0 --tls-cert "$tmp/tls.crt" --tls-key "$tmp/tls.key" \
     --policy-dir "$1" --threads 1 >"$tmp/engine.log" 2>&1 &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 100); do
-    curl -sk "https://127.0.0.1:$port/ready" >/dev/null 2>&1 && return 0
+    port=$(grep -o '"addr":"127.0.0.1:[0-9]*"' "$tmp/engine.log" | head -1 | grep -o '[0-9]*"$' | tr -d '"')
+    [[ -n "$port" ]] && curl -sk "https://127.0.0.1:$port/ready" >/dev/null 2>&1 && return 0
     sleep 0.1
   done
   echo "engine did not start:"; cat "$tmp/engine.log"; exit 1

@@ -13,6 +13,9 @@ packages=(
   nlohmann-json3-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  zlib1g-dev          # gzip bundles
+  libboost-dev        # Beast/Asio servers (also pulled in by libcpprest-dev)
+  openssl curl        # make run and the benchmark scripts (certificates, probes)
 )
 
 missing=()
