@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "operator/kube/auth.h"
 #include "operator/kube/fake_api_test_util.h"
 #include "operator/kube/rate_limiter.h"
@@ -340,6 +343,55 @@ TEST_F(ClientTest, ManySequentialRequests) {
   std::printf("client GET: %d requests in %.3f s (%.0f req/s)\n", kRequests, secs,
               kRequests / secs);
   EXPECT_EQ(client->metrics().requests, static_cast<uint64_t>(kRequests + 1));
+}
+
+TEST_F(ClientTest, ConcurrentCallersShareOneClient) {
+  auto client = MakeClient(Plain(api_));
+  nlohmann::json out;
+  ASSERT_TRUE(client->Create(kWidgets, "c", Widget("w"), &out).ok());
+  constexpr int kThreads = 8;
+  constexpr int kEach = 50;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        nlohmann::json o;
+        ApiStatus st = i % 2 ? client->Get(kWidgets, "c", "w", &o)
+                             : client->Patch(kWidgets, "c", "w", PatchType::kMerge,
+                                             {{"spec", {{"t" + std::to_string(t), i}}}}, &o);
+        if (st.ok()) ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), kThreads * kEach);
+  ASSERT_TRUE(client->Get(kWidgets, "c", "w", &out).ok());
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(out["spec"]["t" + std::to_string(t)], kEach - 2);
+}
+
+// A server (or a proxy in front of it) that answers 200 with something that
+// is not the JSON asked for.
+TEST(ClientBadServer, UndecodableAnswersAreBadResponses) {
+  http::Server server({}, http::Sync([](const http::Request& r) {
+                        if (r.path == "/api/v1/namespaces/a/configmaps") {
+                          return http::Response::Json(200, R"({"kind":"ConfigMapList"})");
+                        }
+                        return http::Response::Text(200, "<html>login page</html>");
+                      }));
+  ASSERT_TRUE(server.Start().ok());
+  RestConfig rc;
+  rc.server = "http://127.0.0.1:" + std::to_string(server.port());
+  auto client = MakeClient(rc);
+  nlohmann::json out;
+  ApiStatus st = client->Get(gvr::ConfigMaps(), "a", "b", &out);
+  EXPECT_EQ(st.reason(), Reason::kBadResponse) << st.ToString();
+  EXPECT_NE(st.ToString().find("not JSON"), std::string::npos) << st.ToString();
+  st = client->List(gvr::ConfigMaps(), "a", {}, &out);
+  EXPECT_EQ(st.reason(), Reason::kBadResponse) << st.ToString();
+  EXPECT_NE(st.ToString().find("no items array"), std::string::npos) << st.ToString();
+  ServerVersion v;
+  EXPECT_EQ(client->GetServerVersion(&v).reason(), Reason::kBadResponse);
 }
 
 // ---- TLS ------------------------------------------------------------------------
