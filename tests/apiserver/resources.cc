@@ -26,8 +26,8 @@ ResourcePtr Builtin(std::string group, std::string version, std::string resource
   t->group = std::move(group);
   t->version = std::move(version);
   t->resource = std::move(resource);
-  t->singular = t->resource.substr(0, t->resource.size() - 1);
   t->kind = std::move(kind);
+  t->singular = t->kind;  // Kubernetes: the lower-cased kind
   t->list_kind = t->kind + "List";
   t->namespaced = namespaced;
   t->has_status = has_status;
@@ -64,6 +64,24 @@ Registry::Registry() {
       Builtin("", "v1", "pods", "Pod", true, true, {"po"}, {"all"}),
       Builtin("", "v1", "events", "Event", true, false, {"ev"}),
       Builtin("", "v1", "serviceaccounts", "ServiceAccount", true, false, {"sa"}),
+      Builtin("", "v1", "endpoints", "Endpoints", true, false, {"ep"}),
+      Builtin("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true, true, {"pvc"}),
+      Builtin("", "v1", "nodes", "Node", false, true, {"no"}),
+      // What Helm charts and GitOps tools apply next to the CRDs: stored and
+      // served, never acted on (no controllers run here).
+      Builtin("apps", "v1", "deployments", "Deployment", true, true, {"deploy"}, {"all"}),
+      Builtin("apps", "v1", "statefulsets", "StatefulSet", true, true, {"sts"}, {"all"}),
+      Builtin("apps", "v1", "daemonsets", "DaemonSet", true, true, {"ds"}, {"all"}),
+      Builtin("apps", "v1", "replicasets", "ReplicaSet", true, true, {"rs"}, {"all"}),
+      Builtin("batch", "v1", "jobs", "Job", true, true, {}, {"all"}),
+      Builtin("batch", "v1", "cronjobs", "CronJob", true, true, {"cj"}, {"all"}),
+      Builtin("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, true, {"pdb"}),
+      Builtin("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, false, {"netpol"}),
+      Builtin("networking.k8s.io", "v1", "ingresses", "Ingress", true, true, {"ing"}),
+      Builtin("rbac.authorization.k8s.io", "v1", "roles", "Role", true, false, {}),
+      Builtin("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true, false, {}),
+      Builtin("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false, false, {}),
+      Builtin("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false, false, {}),
       Builtin("events.k8s.io", "v1", "events", "Event", true, false, {"ev"}),
       Builtin("coordination.k8s.io", "v1", "leases", "Lease", true, false, {}),
       Builtin("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations",

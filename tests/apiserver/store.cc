@@ -31,6 +31,7 @@ namespace {
 
 // Kinds without a spec carry no metadata.generation in Kubernetes.
 bool TracksGeneration(const ResourceType& t) {
+  if (t.group == "rbac.authorization.k8s.io") return false;  // no spec
   if (!t.group.empty()) return true;
   return t.kind != "ConfigMap" && t.kind != "Secret" && t.kind != "Event" &&
          t.kind != "ServiceAccount" && t.kind != "Namespace";

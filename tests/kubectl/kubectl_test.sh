@@ -144,6 +144,12 @@ expect_out "apply a ConfigMap" "configmap/settings created" k apply -f "$DATA/co
 expect_out "re-apply a changed ConfigMap (strategic merge)" "configmap/settings configured" \
   sh -c "sed 's/fast/slow/' '$DATA/configmap.yaml' | timeout 30 '$KUBECTL_BIN' --kubeconfig '$WORK/kubeconfig' apply -f -"
 expect_out "ConfigMap data changed" "slow" k get configmap settings -o 'jsonpath={.data.mode}'
+expect_out "apply a Deployment and a ClusterRole" "clusterrole.rbac.authorization.k8s.io/reader created" \
+  k apply -f "$DATA/deployment.yaml"
+expect_out "re-apply merges containers by name" "deployment.apps/web configured" \
+  sh -c "sed 's/nginx:1/nginx:2/' '$DATA/deployment.yaml' | timeout 30 '$KUBECTL_BIN' --kubeconfig '$WORK/kubeconfig' apply -f -"
+expect_out "both containers kept, one changed" "nginx:2 busybox" \
+  k get deployment web -o 'jsonpath={.spec.template.spec.containers[*].image}'
 expect_err "namespace must exist" 'namespaces "nowhere" not found' \
   k apply -n nowhere -f "$DATA/configmap.yaml"
 # (kubectl create sends protobuf, which the simulator does not speak: apply.)
