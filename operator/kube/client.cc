@@ -141,6 +141,22 @@ void ConfigureSsl(boost::asio::ssl::context& ctx, const std::string& ca_pem,
   ERR_clear_error();
 }
 
+// Reads a whole response body, refusing more than `max` bytes. Blocks; never
+// call on a cpprestsdk pool thread. Throws what cpprestsdk throws.
+bool ReadBody(http::http_response& response, size_t max, std::string* out) {
+  auto sb = response.body().streambuf();
+  std::vector<uint8_t> buf(64 * 1024);
+  out->clear();
+  while (true) {
+    size_t n = sb.getn(buf.data(), buf.size()).get();
+    if (n == 0) break;
+    if (out->size() + n > max) return false;
+    out->append(reinterpret_cast<const char*>(buf.data()), n);
+  }
+  response.content_ready().get();  // surfaces a broken connection
+  return true;
+}
+
 std::string HeaderValue(const http::http_headers& headers, const char* name) {
   auto it = headers.find(name);
   return it == headers.end() ? "" : it->second;
@@ -376,7 +392,11 @@ ApiStatus Client::Raw(std::string_view method, std::string_view path_and_query,
       resp.status = r.status_code();
       resp.content_type = HeaderValue(r.headers(), "Content-Type");
       resp.retry_after = HeaderValue(r.headers(), "Retry-After");
-      resp.body = r.extract_utf8string(/*ignore_content_type=*/true).get();
+      if (!ReadBody(r, config_.max_response_bytes, &resp.body)) {
+        return ApiStatus::BadResponse("response body larger than " +
+                                      std::to_string(config_.max_response_bytes) + " bytes")
+            .WithContext(context);
+      }
     } catch (const std::exception& e) {
       return ApiStatus::Transport(std::string("cannot reach ") + config_.server + ": " + e.what())
           .WithContext(context);

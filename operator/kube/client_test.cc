@@ -392,6 +392,13 @@ TEST(ClientBadServer, UndecodableAnswersAreBadResponses) {
   EXPECT_NE(st.ToString().find("no items array"), std::string::npos) << st.ToString();
   ServerVersion v;
   EXPECT_EQ(client->GetServerVersion(&v).reason(), Reason::kBadResponse);
+
+  // A body beyond the configured bound is refused, not buffered.
+  rc.max_response_bytes = 10;
+  auto bounded = MakeClient(rc);
+  st = bounded->Get(gvr::ConfigMaps(), "a", "b", &out);
+  EXPECT_EQ(st.reason(), Reason::kBadResponse) << st.ToString();
+  EXPECT_NE(st.ToString().find("larger than 10 bytes"), std::string::npos) << st.ToString();
 }
 
 // ---- TLS ------------------------------------------------------------------------

@@ -75,6 +75,10 @@ struct RestConfig {
   int max_retries = 3;
   std::chrono::seconds max_retry_after{30};
   std::string user_agent = "fedra-operator";
+  // A response body larger than this (a runaway list) fails with
+  // kBadResponse instead of exhausting memory. Watch lines have their own
+  // bound (WatchOptions::max_line_bytes).
+  size_t max_response_bytes = 512u << 20;
 };
 
 struct KubeconfigCluster {
