@@ -38,41 +38,12 @@ size_t StackBudget(const char* here) {
 }
 }  // namespace
 
-Value* FrameStack::Push(uint32_t n) {
-  if (n == 0) n = 1;
-  while (true) {
-    if (current_ == chunks_.size()) {
-      Chunk c;
-      c.size = std::max(kChunk, n);
-      c.slots = std::make_unique<Value[]>(c.size);
-      chunks_.push_back(std::move(c));
-    }
-    Chunk& c = chunks_[current_];
-    if (c.size - c.used >= n) {
-      Value* base = c.slots.get() + c.used;
-      c.used += n;
-      return base;
-    }
-    if (c.used == 0) {
-      // Too small even when empty: replace it.
-      c.size = std::max(kChunk, n);
-      c.slots = std::make_unique<Value[]>(c.size);
-      continue;
-    }
-    ++current_;
-  }
-}
-
-void FrameStack::Pop(uint32_t n) {
-  if (n == 0) n = 1;
-  Chunk& c = chunks_[current_];
-  for (uint32_t i = c.used - n; i < c.used; ++i) c.slots[i] = Value();
-  c.used -= n;
-  if (c.used == 0 && current_ > 0) --current_;
-}
-
 Evaluator::Evaluator(const PolicySet::Impl& ps, const EvalOptions& options)
-    : ps_(ps), options_(options) {
+    : ps_(ps),
+      options_(options),
+      scratch_(Scratch::Acquire()),
+      frames_(scratch_->frames),
+      expr_values_(scratch_->expr_values) {
   bctx_.strict = options.strict_builtin_errors;
   bctx_.now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                      std::chrono::system_clock::now().time_since_epoch())
@@ -89,11 +60,11 @@ Evaluator::Evaluator(const PolicySet::Impl& ps, const EvalOptions& options)
     return Status::OK();
   };
   input_ = options.input;
-  root_cache_ = std::make_unique<Cache>();
-  root_cache_->values.resize(ps.num_nodes + 1);
-  root_cache_->state.resize(ps.num_nodes + 1);
-  cache_ = root_cache_.get();
+  scratch_->cache.Prepare(ps.num_nodes + 1);
+  cache_ = &scratch_->cache;
 }
+
+Evaluator::~Evaluator() { Scratch::Release(scratch_); }
 
 Flow Evaluator::Fail(Status s) {
   if (error_.ok()) error_ = std::move(s);
@@ -318,8 +289,7 @@ Flow Evaluator::EvalWith(const ir::Expr& e, Cont k) {
   size_t saved_fns = fn_overrides_.size();
   Cache* saved_cache = cache_;
   Cache with_cache;
-  with_cache.values.resize(ps_.num_nodes + 1);
-  with_cache.state.resize(ps_.num_nodes + 1);
+  with_cache.Prepare(ps_.num_nodes + 1);
 
   Value new_input = input_;
   std::vector<DataOverride> new_data;

@@ -87,6 +87,7 @@ Status Evaluator::NodeValue(const ir::RuleNode* node, Value* out) {
     return Status(StatusCode::kRecursionError, "rule " + node->dotted + " is recursive");
   }
   state = 1;
+  cache_->Touch(node->id);
   Status s;
   Value v;
   switch (node->kind) {

@@ -29,6 +29,7 @@
 #include "builtins/registry.h"
 #include "compile/ir.h"
 #include "compile/policy.h"
+#include "eval/scratch.h"
 #include "fedra/engine.h"
 
 namespace fedra::eval {
@@ -59,33 +60,16 @@ class FnRef<R(A...)> {
 using Cont = FnRef<Flow()>;
 using ValueCont = FnRef<Flow(const Value&)>;
 
-// Frames of slots, from chunks that never move.
-class FrameStack {
- public:
-  Value* Push(uint32_t n);
-  void Pop(uint32_t n);
-
- private:
-  static constexpr uint32_t kChunk = 256;
-  struct Chunk {
-    std::unique_ptr<Value[]> slots;
-    uint32_t size = 0;
-    uint32_t used = 0;
-  };
-  std::vector<Chunk> chunks_;
-  size_t current_ = 0;
-};
-
 class Evaluator {
  public:
   Evaluator(const PolicySet::Impl& ps, const EvalOptions& options);
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
   Status Run(const compile::CompiledQuery& query, ResultSet* out);
 
  private:
-  struct Cache {
-    std::vector<Value> values;
-    std::vector<uint8_t> state;  // 0 unknown, 1 in progress, 2 done
-  };
+  using Cache = RuleCache;
   struct DataOverride {
     std::vector<Value> path;
     Value value;
@@ -167,13 +151,15 @@ class Evaluator {
   builtins::Context bctx_;
   std::unordered_map<std::string, Value> query_cache_;
 
-  FrameStack frames_;
+  // Frames, the root rule cache and expression values come from this
+  // thread's pool (scratch.h) and go back to it in the destructor.
+  Scratch* scratch_;
+  FrameStack& frames_;
   Value* frame_ = nullptr;
   Value input_;
   std::vector<DataOverride> data_overrides_;
   std::vector<FnOverride> fn_overrides_;
   std::vector<Value> cur_path_;  // data path of EvalData's position
-  std::unique_ptr<Cache> root_cache_;
   Cache* cache_ = nullptr;
 
   Status error_;
@@ -181,7 +167,7 @@ class Evaluator {
   size_t depth_ = 0;
   const char* stack_base_ = nullptr;
   size_t stack_budget_ = 0;
-  std::vector<Value> expr_values_;
+  std::vector<Value>& expr_values_;
 };
 
 // Formats a value as print() and template strings show it: strings bare,
