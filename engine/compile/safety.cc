@@ -97,6 +97,96 @@ void ExprVars(const ir::Expr& e, const std::vector<std::string>& names, VarSets*
   for (const auto& w : e.with) TermVars(w.value, Pos::kEval, vs);
 }
 
+// What unification can bind, mirroring the evaluator (eval/unify.cc): a
+// side that can be evaluated gives a value, and the other side, a pattern
+// (locals, arrays and objects of patterns), takes it; two arrays or two
+// objects unify element by element. Each function returns false when the
+// term cannot be handled with the slots in *bound; on success it marks the
+// slots it binds. Callers work on a copy of the bound set.
+
+// `t` evaluates when every variable it reads is bound; evaluating binds the
+// variables of its ref steps (which enumerate).
+bool Evaluable(const ir::Term& t, std::vector<bool>* bound) {
+  VarSets vs;
+  TermVars(t, Pos::kEval, &vs);
+  for (uint32_t s : vs.in) {
+    if (!(*bound)[s]) return false;
+  }
+  for (uint32_t s : vs.out) (*bound)[s] = true;
+  return true;
+}
+
+// `t` can be matched against a value.
+bool Pattern(const ir::Term& t, std::vector<bool>* bound) {
+  switch (t.op) {
+    case ir::TermOp::kConst:
+      return true;
+    case ir::TermOp::kLocal:
+      (*bound)[t.slot] = true;
+      return true;
+    case ir::TermOp::kArray:
+      for (const auto& i : t.items) {
+        if (!Pattern(i, bound)) return false;
+      }
+      return true;
+    case ir::TermOp::kObject:
+      for (const auto& [k, v] : t.entries) {
+        if (!Evaluable(k, bound) || !Pattern(v, bound)) return false;
+      }
+      return true;
+    default:
+      return Evaluable(t, bound);
+  }
+}
+
+// `a = b` can run: afterwards every variable in it is bound. Element-wise
+// unification binds what it can in any order (`[y, x] = [x, 1]`), as OPA's
+// safety analysis does.
+bool UnifyBinds(const ir::Term& a, const ir::Term& b, std::vector<bool>* bound) {
+  for (int side = 0; side < 2; ++side) {
+    const ir::Term& value = side == 0 ? a : b;
+    const ir::Term& pattern = side == 0 ? b : a;
+    std::vector<bool> trial = *bound;
+    if (Evaluable(value, &trial) && Pattern(pattern, &trial)) {
+      *bound = std::move(trial);
+      return true;
+    }
+  }
+  std::vector<std::pair<const ir::Term*, const ir::Term*>> pairs;
+  if (a.op == ir::TermOp::kArray && b.op == ir::TermOp::kArray) {
+    if (a.items.size() != b.items.size()) return false;
+    for (size_t i = 0; i < a.items.size(); ++i) pairs.emplace_back(&a.items[i], &b.items[i]);
+  } else if (a.op == ir::TermOp::kObject && b.op == ir::TermOp::kObject) {
+    if (a.entries.size() != b.entries.size()) return false;
+    for (const auto& [ka, va] : a.entries) {
+      const ir::Term* match = nullptr;
+      for (const auto& [kb, vb] : b.entries) {
+        if (ka.is_const() && kb.is_const() && ka.value == kb.value) match = &vb;
+      }
+      if (match == nullptr) return false;
+      pairs.emplace_back(&va, match);
+    }
+  } else {
+    return false;
+  }
+  std::vector<bool> trial = *bound;
+  std::vector<bool> done(pairs.size(), false);
+  size_t remaining = pairs.size();
+  bool progressed = true;
+  while (remaining > 0 && progressed) {
+    progressed = false;
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      if (done[i] || !UnifyBinds(*pairs[i].first, *pairs[i].second, &trial)) continue;
+      done[i] = true;
+      --remaining;
+      progressed = true;
+    }
+  }
+  if (remaining > 0) return false;
+  *bound = std::move(trial);
+  return true;
+}
+
 class Checker {
  public:
   Checker(std::vector<std::string> names, std::vector<Status>* errors)
@@ -128,8 +218,15 @@ class Checker {
           ready = false;
           break;
         }
+        // `x = y` runs only once unification can bind all of it.
+        std::vector<bool> after;
+        if (ready && pending[i].op == ir::ExprOp::kUnify) {
+          after = *bound;
+          ready = UnifyBinds(pending[i].a, pending[i].b, &after);
+        }
         if (!ready) continue;
         if (!Nested(&pending[i], *bound)) ok = false;
+        if (!after.empty()) *bound = std::move(after);
         for (uint32_t s : vs.out) (*bound)[s] = true;
         body->exprs.push_back(std::move(pending[i]));
         done[i] = true;
@@ -140,11 +237,7 @@ class Checker {
       if (!progressed) {
         for (size_t i = 0; i < pending.size(); ++i) {
           if (done[i]) continue;
-          VarSets vs;
-          ExprVars(pending[i], names_, &vs);
-          for (uint32_t s : vs.in) {
-            if (!(*bound)[s]) Unsafe(s, pending[i].loc);
-          }
+          for (uint32_t s : UnboundReads(pending[i], *bound)) Unsafe(s, pending[i].loc);
           body->exprs.push_back(std::move(pending[i]));
         }
         return false;
@@ -163,7 +256,30 @@ class Checker {
     return ok;
   }
 
+  // Checks (and reorders) the bodies of comprehensions inside a head term.
+  bool HeadTerm(ir::Term* t, const std::vector<bool>& bound) { return Term(t, bound); }
+
  private:
+  // The unbound variables to blame for an expression that cannot run. For
+  // a unification, the variables no ordering binds; for `x := y` that is y
+  // (as OPA reports it), not the variable being assigned.
+  std::vector<uint32_t> UnboundReads(const ir::Expr& e, const std::vector<bool>& bound) {
+    VarSets vs;
+    ExprVars(e, names_, &vs);
+    std::vector<uint32_t> out;
+    auto add = [&](uint32_t s) {
+      if (!bound[s] && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    };
+    for (uint32_t s : vs.in) add(s);
+    if (e.op != ir::ExprOp::kUnify) return out;
+    VarSets value_side;
+    TermVars(e.b, Pos::kEval, &value_side);
+    for (uint32_t s : value_side.in) add(s);
+    if (!out.empty() && e.a.op == ir::TermOp::kLocal) return out;
+    for (uint32_t s : vs.out) add(s);
+    return out;
+  }
+
   void Unsafe(uint32_t slot, Location loc) {
     std::string name = slot < names_.size() ? names_[slot] : "?";
     if (name.empty() || name[0] == '$') name = "_";
@@ -273,9 +389,12 @@ void CheckRuleSafety(ir::Rule* rule, std::vector<Status>* errors) {
     std::vector<bool> bound = entry;
     bool ok = checker.Body(body, &bound);
     if (!ok) return;
-    if (with_keys)
-      for (const auto& k : rule->key_path) checker.Require(k, bound);
-    checker.Require(*value, bound);
+    if (with_keys) {
+      for (auto& k : rule->key_path) {
+        if (checker.HeadTerm(&k, bound)) checker.Require(k, bound);
+      }
+    }
+    if (checker.HeadTerm(value, bound)) checker.Require(*value, bound);
   };
   check_branch(&rule->body, &rule->value, true);
   for (auto& [v, b] : rule->elses) check_branch(&b, &v, false);
