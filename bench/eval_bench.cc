@@ -7,8 +7,10 @@
 // the numbers last measured and what they mean.
 #include "bench_support.h"
 
+#include <cctype>
 #include <map>
 #include <mutex>
+#include <sstream>
 
 namespace fedra::bench {
 namespace {
@@ -205,11 +207,186 @@ void BM_Compile5000Rules(benchmark::State& state) {
 // evaluations, i.e. the inverse of throughput.
 void BM_ParallelEval(benchmark::State& state) { RunEval(state, AdmissionWorkload(), true); }
 
+// ---- admission as engine/admission runs it ----------------------------------------
+
+// Workload 1 as `Revision::Admit` evaluates it: each of the 10 rules of
+// admission_policy.rego is its own policy (own package, with the shared
+// helpers copied in), and one decision parses the AdmissionReview once, then
+// evaluates every policy's prepared `violation` query with the input
+// {"parameters": <the policy's parameters>, "request": r, "review": r}.
+struct AdmissionPolicies {
+  std::string error;
+  std::shared_ptr<const fedra::PolicySet> policy;
+  std::vector<fedra::PreparedQuery> queries;
+  fedra::Value parameters;  // one constraint's parameters, shared by all ten
+  std::string review_text;  // the AdmissionRequest as the API server sends it
+};
+
+// Splits admission_policy.rego at its "# <n>." rule comments: the prelude
+// (params, pod, containers) goes into every module, each section into one.
+std::string SplitPolicy(const std::string& source, std::string* prelude,
+                        std::vector<std::string>* sections) {
+  std::istringstream in(source);
+  std::string line;
+  std::string* cur = prelude;
+  while (std::getline(in, line)) {
+    if (line.rfind("package ", 0) == 0) continue;
+    if (line.size() > 3 && line[0] == '#' && line[1] == ' ' && std::isdigit(static_cast<unsigned char>(line[2])) &&
+        line.find(". ") != std::string::npos) {
+      sections->emplace_back();
+      cur = &sections->back();
+    }
+    *cur += line + "\n";
+  }
+  if (sections->size() != 10) {
+    return "expected 10 rules in admission_policy.rego, found " + std::to_string(sections->size());
+  }
+  return "";
+}
+
+const AdmissionPolicies& AdmissionPolicySet() {
+  static const AdmissionPolicies w = [] {
+    AdmissionPolicies out;
+    std::string policy, input;
+    if (std::string e = ReadTestdata("admission_policy.rego", &policy); !e.empty()) {
+      out.error = e;
+      return out;
+    }
+    if (std::string e = ReadTestdata("admission_input.json", &input); !e.empty()) {
+      out.error = e;
+      return out;
+    }
+    std::string prelude;
+    std::vector<std::string> sections;
+    if (std::string e = SplitPolicy(policy, &prelude, &sections); !e.empty()) {
+      out.error = e;
+      return out;
+    }
+    fedra::Compiler compiler;
+    for (size_t i = 0; i < sections.size(); ++i) {
+      std::string name = "p" + std::to_string(i);
+      std::string src = "package bench.policies." + name + "\n" + prelude + sections[i];
+      if (fedra::Status s = compiler.AddModule(name + ".rego", src); !s.ok()) {
+        out.error = "parse: " + s.ToString();
+        return out;
+      }
+    }
+    if (fedra::Status s = compiler.Compile(&out.policy); !s.ok()) {
+      out.error = "compile: " + s.ToString();
+      return out;
+    }
+    out.queries.resize(sections.size());
+    for (size_t i = 0; i < sections.size(); ++i) {
+      std::string q = "data.bench.policies.p" + std::to_string(i) + ".violation";
+      if (fedra::Status s = out.policy->Prepare(q, &out.queries[i]); !s.ok()) {
+        out.error = "prepare: " + s.ToString();
+        return out;
+      }
+    }
+    fedra::Value whole;
+    if (fedra::Status s = fedra::ParseJson(input, &whole, "input"); !s.ok()) {
+      out.error = "input: " + s.ToString();
+      return out;
+    }
+    const fedra::Value* params = whole.Find("parameters");
+    const fedra::Value* review = whole.Find("review");
+    if (params == nullptr || review == nullptr) {
+      out.error = "admission_input.json lacks parameters or review";
+      return out;
+    }
+    out.parameters = *params;
+    out.review_text = fedra::ToJson(*review);
+    return out;
+  }();
+  return w;
+}
+
+// One decision: every policy's violations, counted. Returns the number of
+// violations, or -1 with *error set.
+int64_t AdmitOnce(const AdmissionPolicies& w, const fedra::Value& request, std::string* error) {
+  static const fedra::Value params_key = fedra::Value::String("parameters");
+  static const fedra::Value request_key = fedra::Value::String("request");
+  static const fedra::Value review_key = fedra::Value::String("review");
+  fedra::ObjectEntry input[] = {
+      {params_key, w.parameters}, {request_key, request}, {review_key, request}};
+  fedra::EvalOptions opts;
+  opts.input = fedra::Value::ObjectFrom(input);
+  int64_t violations = 0;
+  for (const fedra::PreparedQuery& q : w.queries) {
+    fedra::ResultSet rs;
+    if (fedra::Status s = w.policy->Eval(q, opts, &rs); !s.ok()) {
+      *error = s.ToString();
+      return -1;
+    }
+    if (!rs.results.empty()) violations += static_cast<int64_t>(rs.results[0].expressions[0].value.size());
+  }
+  return violations;
+}
+
+void RunAdmission(benchmark::State& state, bool parse_input) {
+  const AdmissionPolicies& w = AdmissionPolicySet();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  fedra::Value parsed;
+  if (fedra::Status s = fedra::ParseJson(w.review_text, &parsed, "request"); !s.ok()) {
+    state.SkipWithError(s.ToString().c_str());
+    return;
+  }
+  std::string error;
+  if (int64_t n = AdmitOnce(w, parsed, &error); n != static_cast<int64_t>(kAdmissionViolations)) {
+    std::string bad = n < 0 ? error : "expected 9 violations, got " + std::to_string(n);
+    state.SkipWithError(bad.c_str());
+    return;
+  }
+  EvalStats stats(state);
+  int64_t last = 0;
+  for (auto _ : state) {
+    Clock::time_point start = Clock::now();
+    fedra::Value request = parsed;
+    if (parse_input) {
+      if (fedra::Status s = fedra::ParseJson(w.review_text, &request, "request"); !s.ok()) {
+        state.SkipWithError(s.ToString().c_str());
+        return;
+      }
+    }
+    last = AdmitOnce(w, request, &error);
+    stats.Add(Clock::now() - start);
+    if (last < 0) {
+      state.SkipWithError(error.c_str());
+      return;
+    }
+  }
+  stats.Report(state);
+  if (last != static_cast<int64_t>(kAdmissionViolations)) {
+    state.SkipWithError("wrong violation count in the last iteration");
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// Parse the AdmissionRequest + 10 policies' violation queries.
+void BM_Admission10Policies(benchmark::State& state) { RunAdmission(state, true); }
+
+// The same, request parsed once at setup: the evaluator's share.
+void BM_Admission10Policies_PreParsed(benchmark::State& state) { RunAdmission(state, false); }
+
+// The fixed cost of one Eval: `x := 1` against an empty policy set.
+void BM_EvalTrivial(benchmark::State& state) {
+  static const Workload w = BuildWorkload(
+      "trivial.rego", "package bench.trivial\n", "x := 1", "{}",
+      [](const fedra::Value& v) -> std::string { return v.is_bool() ? "" : "expected true"; });
+  RunEval(state, w, false);
+}
+
 // ---- registration ---------------------------------------------------------------
 
 BENCHMARK(BM_ParseAdmissionInput)->Apply(PerEval);
 BENCHMARK(BM_Admission10Rules)->Apply(PerEval);
 BENCHMARK(BM_Admission10Rules_PreParsed)->Apply(PerEval);
+BENCHMARK(BM_Admission10Policies)->Apply(PerEval);
+BENCHMARK(BM_Admission10Policies_PreParsed)->Apply(PerEval);
+BENCHMARK(BM_EvalTrivial)->Apply(PerEval);
 BENCHMARK(BM_Rules1000KeyedOnKind)->Apply(PerEval);
 BENCHMARK(BM_Rules1000KeyedOnKind_NoMatch)->Apply(PerEval);
 BENCHMARK(BM_Rules5000KeyedOnKindNamespace)->Apply(PerEval);
