@@ -681,7 +681,8 @@ ApiStatus Client::StreamLines(std::string_view path_and_query, const LineHandler
   if (code < 200 || code >= 300) {
     std::string body;
     try {
-      body = response.extract_utf8string(true).get();
+      // A Status object is small; anything bigger is not worth quoting.
+      if (!ReadBody(response, 1u << 20, &body)) body.clear();
     } catch (const std::exception&) {
     }
     ++errors_;
