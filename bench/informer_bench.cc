@@ -70,7 +70,8 @@ Env& Shared(int objects) {
   static Env env;
   if (!env.sim && env.error.empty()) {
     // History long enough for BM_WatchReplay to resume from before its writes.
-    env.sim = std::make_unique<testing::SimulatorProcess>(std::vector<std::string>{"--history", "40000"});
+    env.sim =
+        std::make_unique<testing::SimulatorProcess>(std::vector<std::string>{"--history", "40000"});
     Status st = env.sim->Start();
     if (!st.ok()) {
       env.error = st.ToString();
@@ -78,8 +79,9 @@ Env& Shared(int objects) {
     }
     env.sim->NewClient(&env.client);
     nlohmann::json out;
-    env.client->Create(kube::gvr::Namespaces(), "",
-                       {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "bench"}}}}, &out);
+    env.client->Create(
+        kube::gvr::Namespaces(), "",
+        {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "bench"}}}}, &out);
   }
   if (!env.error.empty() || env.objects >= objects) return env;
   // Fill with 4 writers.
@@ -93,7 +95,9 @@ Env& Shared(int objects) {
       env.sim->NewClient(&c);
       for (int i = next++; i < objects && !failed; i = next++) {
         nlohmann::json out;
-        if (!c->Create(kube::gvr::ConfigMaps(), "bench", ConfigMap("cm-" + std::to_string(i), 0), &out).ok()) {
+        if (!c->Create(kube::gvr::ConfigMaps(), "bench", ConfigMap("cm-" + std::to_string(i), 0),
+                       &out)
+                 .ok()) {
           failed = true;
         }
       }
@@ -144,7 +148,13 @@ void BM_InformerInitialSync(benchmark::State& state) {
   state.counters["heap_kb_per_1k_objects"] = static_cast<double>(heap_added) * 1000.0 / n;
 }
 // Second argument 1: with the StripManagedFields transform.
-BENCHMARK(BM_InformerInitialSync)->Args({1000, 0})->Args({10000, 0})->Args({10000, 1})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_InformerInitialSync)
+    ->Args({1000, 0})
+    ->Args({10000, 0})
+    ->Args({10000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
 void BM_WatchThroughput(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
@@ -180,27 +190,36 @@ void BM_WatchThroughput(benchmark::State& state) {
         for (int i = next++; i < n; i = next++) {
           nlohmann::json out;
           client->Patch(kube::gvr::ConfigMaps(), "bench", "cm-" + std::to_string(i % kObjects),
-                        kube::PatchType::kMerge, {{"data", {{"v", std::to_string(round * n + i)}}}}, &out);
+                        kube::PatchType::kMerge, {{"data", {{"v", std::to_string(round * n + i)}}}},
+                        &out);
         }
       });
     }
     for (auto& t : writers) t.join();
-    write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    write_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (events.load() < n && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
     if (events.load() < n) {
-      state.SkipWithError(("store saw " + std::to_string(events.load()) + " of " + std::to_string(n) + " updates").c_str());
+      state.SkipWithError(
+          ("store saw " + std::to_string(events.load()) + " of " + std::to_string(n) + " updates")
+              .c_str());
       break;
     }
   }
   state.counters["events_per_s"] =
       benchmark::Counter(static_cast<double>(n) * state.iterations(), benchmark::Counter::kIsRate);
-  state.counters["writes_per_s"] = write_seconds > 0 ? static_cast<double>(n) * state.iterations() / write_seconds : 0;
+  state.counters["writes_per_s"] =
+      write_seconds > 0 ? static_cast<double>(n) * state.iterations() / write_seconds : 0;
   inf->Stop();
 }
-BENCHMARK(BM_WatchThroughput)->Arg(5000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_WatchThroughput)
+    ->Arg(5000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
 // Writes `n` updates with 4 clients; returns false on a failed write.
 bool WriteUpdates(Env& env, int n, int objects, int salt) {
@@ -213,9 +232,11 @@ bool WriteUpdates(Env& env, int n, int objects, int salt) {
       env.sim->NewClient(&c);
       for (int i = next++; i < n; i = next++) {
         nlohmann::json out;
-        if (!c->Patch(kube::gvr::ConfigMaps(), "bench", "cm-" + std::to_string(i % objects),
-                      kube::PatchType::kMerge, {{"data", {{"v", "replay-" + std::to_string(salt) + "-" + std::to_string(i)}}}},
-                      &out)
+        if (!c->Patch(
+                  kube::gvr::ConfigMaps(), "bench", "cm-" + std::to_string(i % objects),
+                  kube::PatchType::kMerge,
+                  {{"data", {{"v", "replay-" + std::to_string(salt) + "-" + std::to_string(i)}}}},
+                  &out)
                  .ok()) {
           ok = false;
         }
@@ -234,8 +255,8 @@ void BM_WatchReplay(benchmark::State& state) {
     state.SkipWithError(env.error.c_str());
     return;
   }
-  auto lw = informer::NewKubeListerWatcher(env.client.get(),
-                                           informer::ResourceSelector{kube::gvr::ConfigMaps(), "bench", "", ""});
+  auto lw = informer::NewKubeListerWatcher(
+      env.client.get(), informer::ResourceSelector{kube::gvr::ConfigMaps(), "bench", "", ""});
   static int salt = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -265,7 +286,8 @@ void BM_WatchReplay(benchmark::State& state) {
     });
     if (seen < n) {
       state.SkipWithError(("watch ended after " + std::to_string(seen) + " events: " +
-                           std::string(kube::WatchEndName(r.end)) + " " + r.status.ToString()).c_str());
+                           std::string(kube::WatchEndName(r.end)) + " " + r.status.ToString())
+                              .c_str());
       return;
     }
   }

@@ -6,10 +6,14 @@ namespace fedra::op::cluster {
 
 std::string_view HealthStateName(HealthState s) {
   switch (s) {
-    case HealthState::kUnknown: return "Unknown";
-    case HealthState::kSyncing: return "Syncing";
-    case HealthState::kHealthy: return "Healthy";
-    case HealthState::kUnreachable: return "Unreachable";
+    case HealthState::kUnknown:
+      return "Unknown";
+    case HealthState::kSyncing:
+      return "Syncing";
+    case HealthState::kHealthy:
+      return "Healthy";
+    case HealthState::kUnreachable:
+      return "Unreachable";
   }
   return "Unknown";
 }
@@ -21,7 +25,8 @@ Status Cluster::Create(ClusterSpec spec, ClusterOptions options, HealthCallback 
                        std::unique_ptr<Cluster>* out) {
   if (spec.name.empty()) return Status::InvalidArgument("cluster: name is required");
   const std::string name = spec.name;
-  std::unique_ptr<Cluster> c(new Cluster(std::move(spec), std::move(options), std::move(on_health)));
+  std::unique_ptr<Cluster> c(
+      new Cluster(std::move(spec), std::move(options), std::move(on_health)));
   Status st = kube::Client::Create(c->spec_.config, &c->client_);
   if (!st.ok()) return st.WithContext("cluster " + name);
   kube::RestConfig probe = c->spec_.config;
@@ -45,7 +50,8 @@ Cluster::~Cluster() { Stop(); }
 Status Cluster::Start() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (started_ || stopping_) return Status::InvalidArgument("cluster " + name() + ": already started");
+    if (started_ || stopping_)
+      return Status::InvalidArgument("cluster " + name() + ": already started");
     started_ = true;
   }
   for (auto& inf : informers_) FEDRA_RETURN_IF_ERROR(inf->Start());
@@ -114,7 +120,8 @@ void Cluster::Probe() {
     } else {
       ++health_.consecutive_failures;
       health_.message = st.ToString();
-      if (health_.consecutive_failures >= options_.failure_threshold) next = HealthState::kUnreachable;
+      if (health_.consecutive_failures >= options_.failure_threshold)
+        next = HealthState::kUnreachable;
     }
     if (next != health_.state) {
       health_.state = next;

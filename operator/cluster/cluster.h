@@ -43,8 +43,8 @@ std::string_view HealthStateName(HealthState s);
 
 struct ClusterHealth {
   HealthState state = HealthState::kUnknown;
-  std::string message;            // why, for status conditions
-  std::string server_version;     // "v1.32.0" from the last good probe
+  std::string message;         // why, for status conditions
+  std::string server_version;  // "v1.32.0" from the last good probe
   int consecutive_failures = 0;
   uint64_t probes = 0;
   std::chrono::system_clock::time_point last_transition;
@@ -68,7 +68,8 @@ struct ClusterSpec {
 
 class Cluster {
  public:
-  using HealthCallback = std::function<void(const std::string& cluster, const ClusterHealth& health)>;
+  using HealthCallback =
+      std::function<void(const std::string& cluster, const ClusterHealth& health)>;
 
   // Creates the clients and informers (not started). Errors name the
   // cluster and what is wrong with its configuration.

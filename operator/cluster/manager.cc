@@ -12,7 +12,8 @@ Status Manager::AddCluster(ClusterSpec spec) {
   const std::string name = spec.name;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (clusters_.count(name)) return Status::InvalidArgument("cluster " + name + ": already added");
+    if (clusters_.count(name))
+      return Status::InvalidArgument("cluster " + name + ": already added");
   }
   std::unique_ptr<Cluster> c;
   FEDRA_RETURN_IF_ERROR(Cluster::Create(std::move(spec), options_.cluster, options_.on_health, &c));
@@ -21,7 +22,8 @@ Status Manager::AddCluster(ClusterSpec spec) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     // Checked again: two adds of one name may have raced past the first check.
-    if (clusters_.count(name)) return Status::InvalidArgument("cluster " + name + ": already added");
+    if (clusters_.count(name))
+      return Status::InvalidArgument("cluster " + name + ": already added");
     clusters_[name] = shared;
   }
   Status st = shared->Start();

@@ -26,15 +26,19 @@ bool Eventually(Cond cond, std::chrono::seconds bound = std::chrono::seconds(20)
 }
 
 nlohmann::json ConfigMap(const std::string& name) {
-  return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}, {"namespace", "default"}}}};
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata", {{"name", name}, {"namespace", "default"}}}};
 }
 
 class ManagerApiServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!op::testing::SimulatorAvailable()) GTEST_SKIP() << op::testing::SimulatorBinary() << " not built";
+    if (!op::testing::SimulatorAvailable())
+      GTEST_SKIP() << op::testing::SimulatorBinary() << " not built";
     for (int i = 0; i < 3; ++i) {
-      sims_.push_back(std::make_unique<op::testing::SimulatorProcess>(std::vector<std::string>{}, true));
+      sims_.push_back(
+          std::make_unique<op::testing::SimulatorProcess>(std::vector<std::string>{}, true));
       ASSERT_TRUE(sims_.back()->Start().ok());
     }
   }
@@ -117,7 +121,8 @@ TEST_F(ManagerApiServerTest, ThreeClustersOneGoesAwayAndComesBack) {
   EXPECT_EQ(m.Names(), (std::vector<std::string>{"member-0", "member-1"}));
   Create(2, "while-removed");
   std::this_thread::sleep_for(milliseconds(200));
-  EXPECT_EQ(old2->informer(kube::gvr::ConfigMaps())->store().Get("default", "while-removed"), nullptr)
+  EXPECT_EQ(old2->informer(kube::gvr::ConfigMaps())->store().Get("default", "while-removed"),
+            nullptr)
       << "a removed cluster's informer still ran";
   old2.reset();
   ASSERT_TRUE(m.AddCluster(Spec(2)).ok());

@@ -38,7 +38,8 @@ void Controller::EnqueueAfter(const Key& key, std::chrono::milliseconds delay) {
 }
 
 Status Controller::Start() {
-  if (!reconcile_) return Status::InvalidArgument("controller " + name_ + ": no reconcile function");
+  if (!reconcile_)
+    return Status::InvalidArgument("controller " + name_ + ": no reconcile function");
   if (running_.load() || stopping_.load()) {
     return Status::InvalidArgument("controller " + name_ + ": already started");
   }

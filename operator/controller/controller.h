@@ -51,11 +51,11 @@ struct ControllerOptions {
 
 struct ControllerMetrics {
   std::array<uint64_t, kOutcomeCount> reconciles{};  // indexed by Outcome
-  uint64_t exceptions = 0;      // reconciler threw (also counted as kError)
-  uint64_t invalid_keys = 0;    // queue items that did not decode (dropped)
-  int active_workers = 0;       // inside Reconcile right now
-  workqueue::Histogram latency;  // seconds per Reconcile call
-  std::string last_error;       // "key: message" of the latest failure
+  uint64_t exceptions = 0;                           // reconciler threw (also counted as kError)
+  uint64_t invalid_keys = 0;                         // queue items that did not decode (dropped)
+  int active_workers = 0;                            // inside Reconcile right now
+  workqueue::Histogram latency;                      // seconds per Reconcile call
+  std::string last_error;                            // "key: message" of the latest failure
   workqueue::QueueMetrics queue;
 
   uint64_t count(Outcome o) const { return reconciles[static_cast<int>(o)]; }

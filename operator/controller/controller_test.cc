@@ -32,7 +32,8 @@ ControllerOptions FastRetries(int workers) {
   ControllerOptions o;
   o.name = "test";
   o.workers = workers;
-  o.limiter = std::make_unique<workqueue::ItemExponentialLimiter>(milliseconds(1), milliseconds(20));
+  o.limiter =
+      std::make_unique<workqueue::ItemExponentialLimiter>(milliseconds(1), milliseconds(20));
   return o;
 }
 

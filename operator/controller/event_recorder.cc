@@ -100,7 +100,8 @@ void EventRecorder::SenderLoop() {
 }
 
 void EventRecorder::Send(const Pending& p) {
-  const std::string key = p.namespace_name + "|" + p.involved.dump() + "|" + p.type + "|" + p.reason + "|" + p.message;
+  const std::string key =
+      p.namespace_name + "|" + p.involved.dump() + "|" + p.type + "|" + p.reason + "|" + p.message;
   const std::string now = TimeNow();
   auto steady_now = std::chrono::steady_clock::now();
   auto it = sent_.find(key);
@@ -127,8 +128,10 @@ void EventRecorder::Send(const Pending& p) {
 
   // client-go names events "<object>.<unique hex>".
   char suffix[32];
-  uint64_t unique = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count()) + seq_++;
+  uint64_t unique = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count()) +
+                    seq_++;
   std::snprintf(suffix, sizeof(suffix), ".%llx", static_cast<unsigned long long>(unique));
   std::string base = p.involved.value("name", std::string("object"));
   std::string name = base.substr(0, 200) + suffix;

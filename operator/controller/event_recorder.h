@@ -23,11 +23,10 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "operator/kube/client.h"
 #include "operator/workqueue/thread_annotations.h"
@@ -36,7 +35,7 @@ namespace fedra::op::controller {
 
 struct EventRecorderOptions {
   std::string component = "fedra-operator";  // source.component, reportingComponent
-  std::string instance;                     // source.host, reportingInstance
+  std::string instance;                      // source.host, reportingInstance
   size_t max_queue = 1000;
   std::chrono::milliseconds aggregation_window{std::chrono::minutes(10)};
   size_t max_remembered = 4096;  // aggregation cache entries

@@ -9,7 +9,8 @@ namespace fedra::op::controller {
 namespace {
 
 TEST(EventRecorderTest, CreatesAndAggregatesEvents) {
-  if (!op::testing::SimulatorAvailable()) GTEST_SKIP() << op::testing::SimulatorBinary() << " not built";
+  if (!op::testing::SimulatorAvailable())
+    GTEST_SKIP() << op::testing::SimulatorBinary() << " not built";
   op::testing::SimulatorProcess sim;
   ASSERT_TRUE(sim.Start().ok());
   std::unique_ptr<kube::Client> client;

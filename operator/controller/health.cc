@@ -31,7 +31,8 @@ void HealthChecks::AddReadiness(std::string name, HealthCheck check) {
 bool HealthChecks::Handles(std::string_view path) {
   for (std::string_view base : {"/healthz", "/livez", "/readyz"}) {
     if (path == base) return true;
-    if (path.size() > base.size() + 1 && path.substr(0, base.size()) == base && path[base.size()] == '/') {
+    if (path.size() > base.size() + 1 && path.substr(0, base.size()) == base &&
+        path[base.size()] == '/') {
       return true;
     }
   }

@@ -73,9 +73,9 @@ TEST(HealthChecksTest, ServedByTheHttpServer) {
   h.AddReadiness("ready", [&] { return ready ? Status::OK() : Status::Internal("not yet"); });
   http::ServerOptions so;
   http::Server server(so, http::Sync([&](const http::Request& req) {
-    if (HealthChecks::Handles(req.path)) return h.Serve(req);
-    return http::Response::Text(404, "other\n");
-  }));
+                        if (HealthChecks::Handles(req.path)) return h.Serve(req);
+                        return http::Response::Text(404, "other\n");
+                      }));
   ASSERT_TRUE(server.Start().ok());
   kube::RestConfig rc;
   rc.server = "http://127.0.0.1:" + std::to_string(server.port());

@@ -27,14 +27,16 @@ int64_t JsonInt(const nlohmann::json& obj, const char* field, int64_t fallback) 
 std::chrono::milliseconds CandidateWait(std::chrono::milliseconds retry) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> dist(0.0, 1.2);
-  return std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(retry.count()) * (1.0 + dist(rng))));
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(static_cast<double>(retry.count()) * (1.0 + dist(rng))));
 }
 
 }  // namespace
 
 std::string MicroTimeNow() {
   auto now = std::chrono::system_clock::now();
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
   std::time_t secs = static_cast<std::time_t>(micros / 1000000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
@@ -55,12 +57,15 @@ Status LeaderElector::Start() {
   if (config_.lease_name.empty() || config_.lease_namespace.empty()) {
     return Status::InvalidArgument("leader election: lease name and namespace are required");
   }
-  if (config_.identity.empty()) return Status::InvalidArgument("leader election: identity is required");
+  if (config_.identity.empty())
+    return Status::InvalidArgument("leader election: identity is required");
   if (config_.renew_deadline >= config_.lease_duration) {
-    return Status::InvalidArgument("leader election: renew_deadline must be shorter than lease_duration");
+    return Status::InvalidArgument(
+        "leader election: renew_deadline must be shorter than lease_duration");
   }
   if (config_.retry_period.count() <= 0 || config_.retry_period >= config_.renew_deadline) {
-    return Status::InvalidArgument("leader election: retry_period must be positive and shorter than renew_deadline");
+    return Status::InvalidArgument(
+        "leader election: retry_period must be positive and shorter than renew_deadline");
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -90,9 +95,10 @@ Status LeaderElector::Check(std::chrono::milliseconds tolerance) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto since = Steady::now() - last_renew_;
   if (since > config_.lease_duration + tolerance) {
-    return Status::Internal("leader election: leading but the lease " + config_.lease_namespace + "/" +
-                            config_.lease_name + " was not renewed for " +
-                            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(since).count()) + " s");
+    return Status::Internal(
+        "leader election: leading but the lease " + config_.lease_namespace + "/" +
+        config_.lease_name + " was not renewed for " +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(since).count()) + " s");
   }
   return Status::OK();
 }
@@ -161,12 +167,13 @@ bool LeaderElector::TryAcquireOrRenew() {
     ++stats_.attempts;
   }
   const std::string where = "lease " + config_.lease_namespace + "/" + config_.lease_name;
-  const int64_t duration_s = static_cast<int64_t>(
-      std::ceil(static_cast<double>(config_.lease_duration.count()) / 1000.0));
+  const int64_t duration_s =
+      static_cast<int64_t>(std::ceil(static_cast<double>(config_.lease_duration.count()) / 1000.0));
   const std::string now = MicroTimeNow();
 
   nlohmann::json lease;
-  kube::ApiStatus st = client_->Get(kube::gvr::Leases(), config_.lease_namespace, config_.lease_name, &lease);
+  kube::ApiStatus st =
+      client_->Get(kube::gvr::Leases(), config_.lease_namespace, config_.lease_name, &lease);
   nlohmann::json written;
   if (kube::IsNotFound(st)) {
     lease = {{"apiVersion", "coordination.k8s.io/v1"},
@@ -180,14 +187,16 @@ bool LeaderElector::TryAcquireOrRenew() {
                {"leaseTransitions", 0}}}};
     st = client_->Create(kube::gvr::Leases(), config_.lease_namespace, lease, &written);
     if (!st.ok()) {
-      NoteError(where + ": create: " + st.ToString(), kube::IsAlreadyExists(st) || kube::IsConflict(st));
+      NoteError(where + ": create: " + st.ToString(),
+                kube::IsAlreadyExists(st) || kube::IsConflict(st));
       return false;
     }
   } else if (!st.ok()) {
     NoteError(where + ": get: " + st.ToString(), false);
     return false;
   } else {
-    const nlohmann::json spec = lease.is_object() && lease.contains("spec") ? lease["spec"] : nlohmann::json::object();
+    const nlohmann::json spec =
+        lease.is_object() && lease.contains("spec") ? lease["spec"] : nlohmann::json::object();
     std::string holder = JsonString(spec, "holderIdentity");
     std::string renew = JsonString(spec, "renewTime");
     int64_t held_for_s = JsonInt(spec, "leaseDurationSeconds", duration_s);
@@ -253,10 +262,12 @@ void LeaderElector::Release() {
   lease["spec"]["renewTime"] = now;
   lease["spec"]["acquireTime"] = now;
   nlohmann::json written;
-  kube::ApiStatus st = client_->Update(kube::gvr::Leases(), config_.lease_namespace, lease, &written);
+  kube::ApiStatus st =
+      client_->Update(kube::gvr::Leases(), config_.lease_namespace, lease, &written);
   if (!st.ok()) {
     // A conflict means someone else already wrote the Lease: nothing to give.
-    NoteError("lease " + config_.lease_namespace + "/" + config_.lease_name + ": release: " + st.ToString(),
+    NoteError("lease " + config_.lease_namespace + "/" + config_.lease_name +
+                  ": release: " + st.ToString(),
               kube::IsConflict(st));
     return;
   }

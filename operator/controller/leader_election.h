@@ -29,10 +29,9 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "fedra/status.h"
 #include "operator/kube/client.h"
@@ -55,10 +54,10 @@ struct LeaderElectionConfig {
 
 struct LeaderElectionStats {
   uint64_t acquisitions = 0;
-  uint64_t losses = 0;       // renew deadline passed while leading
-  uint64_t attempts = 0;     // tryAcquireOrRenew calls
-  uint64_t conflicts = 0;    // 409 on create or update
-  uint64_t errors = 0;       // other API failures
+  uint64_t losses = 0;     // renew deadline passed while leading
+  uint64_t attempts = 0;   // tryAcquireOrRenew calls
+  uint64_t conflicts = 0;  // 409 on create or update
+  uint64_t errors = 0;     // other API failures
   std::string last_error;
 };
 

@@ -91,7 +91,8 @@ TEST(LeaderElectionConfigTest, MicroTimeIsRfc3339WithMicroseconds) {
 class LeaderElectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!op::testing::SimulatorAvailable()) GTEST_SKIP() << op::testing::SimulatorBinary() << " not built";
+    if (!op::testing::SimulatorAvailable())
+      GTEST_SKIP() << op::testing::SimulatorBinary() << " not built";
     ASSERT_TRUE(sim_.Start().ok());
     ASSERT_TRUE(sim_.NewClient(&client_a_).ok());
     ASSERT_TRUE(sim_.NewClient(&client_b_).ok());
@@ -127,9 +128,9 @@ TEST_F(LeaderElectionTest, ExactlyOneLeadsAndTheOtherTakesOverOnRelease) {
   auto stopped_at = Steady::now();
   a->Stop();
   EXPECT_FALSE(a->IsLeader());
-  EXPECT_TRUE(Within(std::chrono::milliseconds(3000) - (Steady::now() - stopped_at),
-                     [&] { return b.IsLeader(); }))
-      << "successor did not take over within the lease duration";
+  EXPECT_TRUE(Within(std::chrono::milliseconds(3000) - (Steady::now() - stopped_at), [&] {
+    return b.IsLeader();
+  })) << "successor did not take over within the lease duration";
   EXPECT_EQ(census.most.load(), 1) << "two replicas were leading at once";
   ASSERT_TRUE(client_a_->Get(kube::gvr::Leases(), "default", "fedra-operator", &lease).ok());
   EXPECT_EQ(lease["spec"]["holderIdentity"], "replica-b");
@@ -161,7 +162,8 @@ TEST_F(LeaderElectionTest, ManyCandidatesOneLeader) {
   std::vector<std::unique_ptr<LeaderElector>> electors;
   for (size_t i = 0; i < clients.size(); ++i) {
     ASSERT_TRUE(sim_.NewClient(&clients[i]).ok());
-    electors.push_back(std::make_unique<LeaderElector>(clients[i].get(), Config("r" + std::to_string(i), &census)));
+    electors.push_back(std::make_unique<LeaderElector>(clients[i].get(),
+                                                       Config("r" + std::to_string(i), &census)));
   }
   for (auto& e : electors) ASSERT_TRUE(e->Start().ok());
   ASSERT_TRUE(Within(std::chrono::seconds(10), [&] { return census.now.load() == 1; }));

@@ -15,7 +15,8 @@ Status LeaderGate::Lead() {
   std::vector<std::unique_ptr<Controller>> started;
   for (const ControllerFactory& make : factories_) {
     std::unique_ptr<Controller> c = make ? make() : nullptr;
-    Status st = c ? c->Start() : Status::InvalidArgument("leader gate: a factory made no controller");
+    Status st =
+        c ? c->Start() : Status::InvalidArgument("leader gate: a factory made no controller");
     if (!st.ok()) {
       for (auto& s : started) s->Stop(stop_grace_);
       return st;

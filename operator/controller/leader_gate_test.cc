@@ -74,7 +74,8 @@ TEST(LeaderGateTest, AFailedStartStopsWhatAlreadyStarted) {
 // Two replicas, each an elector driving a gate, against the simulator:
 // only the leader's controllers run; after it steps down the other's do.
 TEST(LeaderGateTest, ControllersRunOnlyWhileLeading) {
-  if (!op::testing::SimulatorAvailable()) GTEST_SKIP() << op::testing::SimulatorBinary() << " not built";
+  if (!op::testing::SimulatorAvailable())
+    GTEST_SKIP() << op::testing::SimulatorBinary() << " not built";
   op::testing::SimulatorProcess sim;
   ASSERT_TRUE(sim.Start().ok());
   std::unique_ptr<kube::Client> ca, cb;

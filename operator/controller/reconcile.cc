@@ -26,11 +26,16 @@ std::string Key::ToString() const {
 
 std::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kSuccess: return "success";
-    case Outcome::kRequeueAfter: return "requeue_after";
-    case Outcome::kRequeue: return "requeue";
-    case Outcome::kError: return "error";
-    case Outcome::kTerminalError: return "terminal_error";
+    case Outcome::kSuccess:
+      return "success";
+    case Outcome::kRequeueAfter:
+      return "requeue_after";
+    case Outcome::kRequeue:
+      return "requeue";
+    case Outcome::kError:
+      return "error";
+    case Outcome::kTerminalError:
+      return "terminal_error";
   }
   return "unknown";
 }

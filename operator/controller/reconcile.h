@@ -29,7 +29,7 @@
 namespace fedra::op::controller {
 
 struct Key {
-  std::string cluster;    // "" : the cluster the controller runs against
+  std::string cluster;         // "" : the cluster the controller runs against
   std::string namespace_name;  // "" : cluster-scoped
   std::string name;
 
@@ -97,8 +97,8 @@ std::string_view OutcomeName(Outcome outcome);
 
 struct QueueAction {
   Outcome outcome;
-  bool forget = false;        // reset the key's backoff
-  bool rate_limited = false;  // AddRateLimited
+  bool forget = false;                     // reset the key's backoff
+  bool rate_limited = false;               // AddRateLimited
   std::chrono::milliseconds add_after{0};  // > 0: AddAfter
 };
 

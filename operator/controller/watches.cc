@@ -26,7 +26,9 @@ informer::EventHandler EnqueueObject(Controller* controller, std::string cluster
   };
   informer::EventHandler h;
   h.on_add = [enqueue](const informer::ObjectPtr& obj, bool) { enqueue(obj); };
-  h.on_update = [enqueue](const informer::ObjectPtr&, const informer::ObjectPtr& obj) { enqueue(obj); };
+  h.on_update = [enqueue](const informer::ObjectPtr&, const informer::ObjectPtr& obj) {
+    enqueue(obj);
+  };
   h.on_delete = [enqueue](const informer::ObjectPtr& obj, bool) { enqueue(obj); };
   return h;
 }

@@ -9,10 +9,9 @@
 #define FEDRA_OP_CONTROLLER_WATCHES_H_
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "operator/controller/controller.h"
 #include "operator/informer/informer.h"

@@ -56,7 +56,8 @@ TEST(WatchesTest, InformerEventsDriveReconcilesToTheFinalState) {
   ASSERT_TRUE(inf.Start().ok());
   ASSERT_TRUE(inf.WaitForSync(std::chrono::seconds(10)));
   for (int round = 1; round <= 20; ++round) {
-    for (int i = 0; i < 5; ++i) src.Put(Pod("ns", "p" + std::to_string(i), "v" + std::to_string(round)));
+    for (int i = 0; i < 5; ++i)
+      src.Put(Pod("ns", "p" + std::to_string(i), "v" + std::to_string(round)));
   }
   src.Delete("ns/p4");
   auto want = [&] {
@@ -86,7 +87,8 @@ TEST(WatchesTest, MappedHandlersEnqueueOldAndNewOwners) {
     return Result::Done();
   });
   inf.AddEventHandler(EnqueueMapped(&c, [](const nlohmann::json& obj) {
-    return std::vector<Key>{Key{"", "", "owner-" + obj["metadata"]["labels"]["owner"].get<std::string>()}};
+    return std::vector<Key>{
+        Key{"", "", "owner-" + obj["metadata"]["labels"]["owner"].get<std::string>()}};
   }));
   ASSERT_TRUE(c.Start().ok());
   ASSERT_TRUE(inf.Start().ok());

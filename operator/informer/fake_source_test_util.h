@@ -196,7 +196,8 @@ class FakeSource {
   std::vector<Event> history_;
 };
 
-inline nlohmann::json Pod(const std::string& ns, const std::string& name, const std::string& data = "") {
+inline nlohmann::json Pod(const std::string& ns, const std::string& name,
+                          const std::string& data = "") {
   return {{"kind", "Pod"}, {"metadata", {{"namespace", ns}, {"name", name}}}, {"data", data}};
 }
 

@@ -12,7 +12,8 @@ std::chrono::milliseconds Jittered(std::chrono::milliseconds d, double jitter) {
   if (jitter <= 0) return d;
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> dist(0.0, jitter);
-  return std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(d.count()) * (1.0 + dist(rng))));
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(static_cast<double>(d.count()) * (1.0 + dist(rng))));
 }
 
 }  // namespace
@@ -50,7 +51,8 @@ Status Informer::Start() {
   if (!source_) return Status::InvalidArgument("informer " + name_ + ": no lister-watcher");
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (started_ || stopping_) return Status::InvalidArgument("informer " + name_ + ": already started");
+    if (started_ || stopping_)
+      return Status::InvalidArgument("informer " + name_ + ": already started");
     started_ = true;
   }
   reflector_ = std::thread([this] { ReflectorLoop(); });
@@ -146,7 +148,8 @@ bool Informer::ListAndWatch(std::string* error) {
     if (stopping_) return false;
     current_watch_ = stream.get();
   }
-  kube::WatchResult result = stream->Run([this](const kube::WatchEvent& ev) { return HandleWatchEvent(ev); });
+  kube::WatchResult result =
+      stream->Run([this](const kube::WatchEvent& ev) { return HandleWatchEvent(ev); });
   {
     std::lock_guard<std::mutex> lock(mu_);
     current_watch_ = nullptr;

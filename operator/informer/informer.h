@@ -82,8 +82,8 @@ struct InformerStats {
   uint64_t lists = 0;            // successful lists (the first sync included)
   uint64_t relists_on_gone = 0;  // relists caused by 410
   uint64_t list_errors = 0;
-  uint64_t watch_errors = 0;     // watch cycles that ended in an error
-  uint64_t watch_events = 0;     // ADDED/MODIFIED/DELETED applied
+  uint64_t watch_errors = 0;  // watch cycles that ended in an error
+  uint64_t watch_events = 0;  // ADDED/MODIFIED/DELETED applied
   uint64_t bookmarks = 0;
   uint64_t duplicate_events = 0;  // versions the store already had (dropped)
   uint64_t resyncs = 0;
@@ -127,7 +127,8 @@ class Informer {
   // expired (relist at once), false after an error (back off first) or Stop.
   bool ListAndWatch(std::string* error);
   bool HandleWatchEvent(const kube::WatchEvent& ev);
-  void Dispatch(const std::vector<Delta>& deltas, bool from_list) EXCLUSIVE_LOCKS_REQUIRED(dispatch_mu_);
+  void Dispatch(const std::vector<Delta>& deltas, bool from_list)
+      EXCLUSIVE_LOCKS_REQUIRED(dispatch_mu_);
   bool SleepUnlessStopped(std::chrono::milliseconds d) LOCKS_EXCLUDED(mu_);
   void RecordError(const std::string& what, bool list) LOCKS_EXCLUDED(mu_);
 

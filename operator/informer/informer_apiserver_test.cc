@@ -85,10 +85,12 @@ class VersionLog {
 class InformerApiServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!op::testing::SimulatorAvailable()) GTEST_SKIP() << op::testing::SimulatorBinary() << " not built";
+    if (!op::testing::SimulatorAvailable())
+      GTEST_SKIP() << op::testing::SimulatorBinary() << " not built";
     ASSERT_TRUE(sim_.Start().ok());
     ASSERT_TRUE(sim_.NewClient(&client_).ok());
-    nlohmann::json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team-a"}}}};
+    nlohmann::json ns = {
+        {"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team-a"}}}};
     nlohmann::json out;
     ASSERT_TRUE(client_->Create(kube::gvr::Namespaces(), "", ns, &out).ok());
   }
@@ -107,13 +109,14 @@ class InformerApiServerTest : public ::testing::Test {
     lw.page_size = page_size;
     lw.watch_backoff_initial = milliseconds(20);
     lw.watch_backoff_max = milliseconds(200);
-    return Informer::ForResource(client_.get(), ResourceSelector{kube::gvr::ConfigMaps(), "team-a", "", ""},
-                                 io, lw);
+    return Informer::ForResource(
+        client_.get(), ResourceSelector{kube::gvr::ConfigMaps(), "team-a", "", ""}, io, lw);
   }
 
   void Put(const std::string& name, const std::string& value) {
     nlohmann::json out;
-    kube::ApiStatus st = client_->Create(kube::gvr::ConfigMaps(), "team-a", ConfigMap(name, value), &out);
+    kube::ApiStatus st =
+        client_->Create(kube::gvr::ConfigMaps(), "team-a", ConfigMap(name, value), &out);
     if (kube::IsAlreadyExists(st)) {
       st = client_->Patch(kube::gvr::ConfigMaps(), "team-a", name, kube::PatchType::kMerge,
                           {{"data", {{"v", value}}}}, &out);
@@ -138,7 +141,8 @@ class InformerApiServerTest : public ::testing::Test {
     std::map<std::string, std::string> got;
     for (const ObjectPtr& o : inf.store().List()) got[KeyOf(*o)] = ResourceVersionOf(*o);
     if (want == got) return true;
-    *diff = "server has " + std::to_string(want.size()) + " objects, store " + std::to_string(got.size());
+    *diff = "server has " + std::to_string(want.size()) + " objects, store " +
+            std::to_string(got.size());
     for (const auto& [k, v] : want) {
       if (got[k] != v) *diff += "; " + k + " server@" + v + " store@" + got[k];
     }
@@ -199,14 +203,15 @@ TEST_F(InformerApiServerTest, Forced410RelistConverges) {
     for (int i = 0; i < 30; i += 4) Put("cm-" + std::to_string(i), "r" + std::to_string(round));
     Delete("cm-" + std::to_string(round));
     Put("late-" + std::to_string(round), "x");
-    ASSERT_TRUE(Eventually([&] { return inf->stats().relists_on_gone >= static_cast<uint64_t>(round); }))
-        << inf->stats().last_error;
+    ASSERT_TRUE(Eventually([&] {
+      return inf->stats().relists_on_gone >= static_cast<uint64_t>(round);
+    })) << inf->stats().last_error;
   }
   std::string diff;
   EXPECT_TRUE(Eventually([&] { return MatchesServer(*inf, &diff); })) << diff;
   EXPECT_GE(inf->stats().lists, 4u);
   EXPECT_EQ(log.duplicates(), 0) << "a relist must not redeliver versions already seen:"
-                                  << log.duplicate_list();
+                                 << log.duplicate_list();
   for (int round = 1; round <= 3; ++round) {
     EXPECT_TRUE(log.deleted("team-a/cm-" + std::to_string(round))) << round;
   }

@@ -99,8 +99,8 @@ TEST(InformerTest, ListsThenWatches) {
   src.Put(Pod("ns", "a", "x"));  // 104
   src.Delete("ns/b");            // 105
   ASSERT_TRUE(Eventually([&] { return rec.size() == 3; }));
-  EXPECT_EQ(rec.Take(), (std::vector<std::string>{"add ns/c 103", "update ns/a 101->104",
-                                                  "delete ns/b 105"}));
+  EXPECT_EQ(rec.Take(),
+            (std::vector<std::string>{"add ns/c 103", "update ns/a 101->104", "delete ns/b 105"}));
   EXPECT_TRUE(Converged(inf, src));
   InformerStats st = inf.stats();
   EXPECT_EQ(st.lists, 1u);
@@ -160,7 +160,8 @@ TEST(InformerTest, VersionsTheListAlreadyHadAreNotDeliveredAgain) {
   ASSERT_TRUE(inf.WaitForSync(kPatience));
   src.Put(Pod("ns", "c"));  // 104: proves the replayed 102 and 103 went by
   ASSERT_TRUE(Eventually([&] { return inf.store().Get("ns/c") != nullptr; }));
-  EXPECT_EQ(rec.Take(), (std::vector<std::string>{"add ns/a 103 list", "add ns/b 102 list", "add ns/c 104"}));
+  EXPECT_EQ(rec.Take(),
+            (std::vector<std::string>{"add ns/a 103 list", "add ns/b 102 list", "add ns/c 104"}));
   EXPECT_EQ(inf.stats().duplicate_events, 2u);
 }
 

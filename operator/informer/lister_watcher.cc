@@ -39,7 +39,8 @@ class KubeListerWatcher : public ListerWatcher {
       auto arr_it = list.find("items");
       if (arr_it != list.end() && !arr_it->is_null()) {
         const nlohmann::json& arr = *arr_it;
-        if (!arr.is_array()) return kube::ApiStatus::BadResponse(Describe() + ": list items is not an array");
+        if (!arr.is_array())
+          return kube::ApiStatus::BadResponse(Describe() + ": list items is not an array");
         items->reserve(arr.size());
         for (const nlohmann::json& o : arr) items->push_back(o);
       }

@@ -18,10 +18,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "operator/kube/client.h"
 #include "operator/kube/errors.h"
@@ -39,7 +38,8 @@ class WatchStream {
 class ListerWatcher {
  public:
   virtual ~ListerWatcher() = default;
-  virtual kube::ApiStatus List(std::vector<nlohmann::json>* items, std::string* resource_version) = 0;
+  virtual kube::ApiStatus List(std::vector<nlohmann::json>* items,
+                               std::string* resource_version) = 0;
   virtual std::unique_ptr<WatchStream> NewWatch(const std::string& resource_version) = 0;
   // For messages: "pods.v1 in ns".
   virtual std::string Describe() const = 0;

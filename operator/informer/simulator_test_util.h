@@ -5,9 +5,9 @@
 // Start() picks a free port (bind to port 0, read it, close), launches
 //   fedra-apiserver --addr 127.0.0.1:<port> --kubeconfig-out <tmp>/kubeconfig
 // waits (bounded) until the kubeconfig exists and /readyz answers, and
-// loads a RestConfig from it (client-side rate limiting off). Kill() stops the process (SIGTERM, then
-// SIGKILL after a bound); Restart() starts it again on the same port, so
-// clients see a server going away and coming back.
+// loads a RestConfig from it (client-side rate limiting off). Kill() stops the process (SIGTERM,
+// then SIGKILL after a bound); Restart() starts it again on the same port, so clients see a server
+// going away and coming back.
 #ifndef FEDRA_OP_INFORMER_SIMULATOR_TEST_UTIL_H_
 #define FEDRA_OP_INFORMER_SIMULATOR_TEST_UTIL_H_
 
@@ -75,7 +75,8 @@ class SimulatorProcess {
     char* d = ::mkdtemp(tmpl);
     dir_ = d ? d : "/tmp";
     extra_args_.push_back("--token");
-    extra_args_.push_back("sim-token-" + std::to_string(::getpid()) + "-" + std::to_string(++Counter()));
+    extra_args_.push_back("sim-token-" + std::to_string(::getpid()) + "-" +
+                          std::to_string(++Counter()));
     if (keep_state) {
       extra_args_.push_back("--state-file");
       extra_args_.push_back(dir_ + "/state.json");
@@ -136,15 +137,18 @@ class SimulatorProcess {
   const std::string& dir() const { return dir_; }
 
   // A client for this server (tests and fault endpoints).
-  Status NewClient(std::unique_ptr<kube::Client>* out) const { return kube::Client::Create(config_, out); }
+  Status NewClient(std::unique_ptr<kube::Client>* out) const {
+    return kube::Client::Create(config_, out);
+  }
 
  private:
   Status Launch() {
     kubeconfig_ = dir_ + "/kubeconfig";
     std::error_code ec;
     std::filesystem::remove(kubeconfig_, ec);
-    std::vector<std::string> args = {SimulatorBinary(), "--addr", "127.0.0.1:" + std::to_string(port_),
-                                     "--kubeconfig-out", kubeconfig_};
+    std::vector<std::string> args = {SimulatorBinary(), "--addr",
+                                     "127.0.0.1:" + std::to_string(port_), "--kubeconfig-out",
+                                     kubeconfig_};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     std::string log = dir_ + "/apiserver.log";
     pid_t pid = ::fork();

@@ -63,7 +63,8 @@ std::string ResourceVersionOf(const nlohmann::json& obj) {
   return md == nullptr ? "" : StringField(*md, "resourceVersion");
 }
 
-Store::Store(std::map<std::string, IndexFunc> indexers) : indexers_(WithBuiltins(std::move(indexers))) {
+Store::Store(std::map<std::string, IndexFunc> indexers)
+    : indexers_(WithBuiltins(std::move(indexers))) {
   for (const auto& [name, fn] : indexers_) indexes_[name];
 }
 

@@ -78,14 +78,16 @@ TEST(StoreTest, NamespaceAndLabelIndexesFollowUpdates) {
 TEST(StoreTest, CustomIndexAndOneThatThrows) {
   std::map<std::string, IndexFunc> idx;
   idx["owner"] = [](const nlohmann::json& o) {
-    return std::vector<std::string>{o.at("spec").at("owner").get<std::string>()};  // throws if absent
+    return std::vector<std::string>{
+        o.at("spec").at("owner").get<std::string>()};  // throws if absent
   };
   Store s(idx);
   Delta d;
-  auto with_owner = std::make_shared<const nlohmann::json>(
-      nlohmann::json{{"metadata", {{"name", "p"}, {"resourceVersion", "1"}}}, {"spec", {{"owner", "team-a"}}}});
+  auto with_owner = std::make_shared<const nlohmann::json>(nlohmann::json{
+      {"metadata", {{"name", "p"}, {"resourceVersion", "1"}}}, {"spec", {{"owner", "team-a"}}}});
   ASSERT_TRUE(s.Upsert(with_owner, &d));
-  ASSERT_TRUE(s.Upsert(Obj("", "no-spec", "1"), &d)) << "a throwing index must not refuse the object";
+  ASSERT_TRUE(s.Upsert(Obj("", "no-spec", "1"), &d))
+      << "a throwing index must not refuse the object";
   EXPECT_EQ(Names(s.ByIndex("owner", "team-a")), (std::vector<std::string>{"p"}));
   EXPECT_EQ(s.size(), 2u);
   auto names = s.IndexNames();
@@ -102,7 +104,8 @@ TEST(StoreTest, ReplaceReportsExactlyWhatChanged) {
   size_t skipped = 0;
   std::vector<Delta> deltas = s.Replace(
       {Obj("ns", "same", "1"), Obj("ns", "changed", "5", {{"v", "new"}}), Obj("ns", "new", "6"),
-       std::make_shared<const nlohmann::json>(nlohmann::json{{"metadata", nlohmann::json::object()}})},
+       std::make_shared<const nlohmann::json>(
+           nlohmann::json{{"metadata", nlohmann::json::object()}})},
       &skipped);
   EXPECT_EQ(skipped, 1u);
   ASSERT_EQ(deltas.size(), 3u);

@@ -18,8 +18,7 @@ class Histogram {
   // Upper bounds in seconds: 100 µs .. 60 s, roughly x2.5 per step, covering
   // both a cache-only reconcile and one that waits on a slow API server.
   static constexpr std::array<double, 14> kBounds = {
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-      0.025,  0.05,    0.1,    0.25,  1.0,    10.0,  60.0};
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 10.0, 60.0};
   // counts()[i] counts observations <= kBounds[i] (and > kBounds[i-1]); the
   // last slot counts everything above the largest bound.
   using Counts = std::array<uint64_t, kBounds.size() + 1>;

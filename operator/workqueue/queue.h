@@ -45,9 +45,9 @@
 namespace fedra::op::workqueue {
 
 struct QueueMetrics {
-  size_t depth = 0;       // queued, ready to be handed out
-  size_t waiting = 0;     // delayed, not yet due
-  size_t processing = 0;  // handed out, not yet Done
+  size_t depth = 0;           // queued, ready to be handed out
+  size_t waiting = 0;         // delayed, not yet due
+  size_t processing = 0;      // handed out, not yet Done
   uint64_t adds = 0;          // adds that made new work
   uint64_t deduplicated = 0;  // adds folded into work already pending
   uint64_t retries = 0;       // AddRateLimited calls
@@ -61,7 +61,7 @@ struct QueueMetrics {
 };
 
 struct QueueOptions {
-  std::string name;                     // for people and metrics
+  std::string name;                      // for people and metrics
   std::unique_ptr<RateLimiter> limiter;  // null: DefaultControllerRateLimiter()
 };
 
@@ -104,9 +104,7 @@ class Queue {
     Clock::time_point due;
     uint64_t seq;  // FIFO among equal due times
     std::string item;
-    bool operator>(const Waiting& o) const {
-      return due != o.due ? due > o.due : seq > o.seq;
-    }
+    bool operator>(const Waiting& o) const { return due != o.due ? due > o.due : seq > o.seq; }
   };
 
   void AddLocked(const std::string& item, Clock::time_point now) EXCLUSIVE_LOCKS_REQUIRED(mu_);
