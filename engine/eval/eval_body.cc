@@ -8,7 +8,6 @@
 namespace fedra::eval {
 
 namespace {
-constexpr uint32_t kCheckEvery = 256;
 constexpr size_t kDefaultStackBudget = 4u << 20;  // when the stack size is unknown
 constexpr size_t kStackReserve = 256u << 10;      // left for builtins and the caller
 
@@ -71,15 +70,13 @@ Flow Evaluator::Fail(Status s) {
   return Flow::kError;
 }
 
-Flow Evaluator::CheckLimits() {
-  char here;
-  if (stack_base_ && static_cast<size_t>(stack_base_ - &here) > stack_budget_) {
-    return Fail(Status::LimitExceeded("evaluation too deeply nested (native stack budget exhausted)"));
-  }
-  if (++steps_ % kCheckEvery == 0) {
-    Status s = bctx_.check_cancel();
-    if (!s.ok()) return Fail(std::move(s));
-  }
+Flow Evaluator::StackExhausted() {
+  return Fail(Status::LimitExceeded("evaluation too deeply nested (native stack budget exhausted)"));
+}
+
+Flow Evaluator::CheckCancel() {
+  Status s = bctx_.check_cancel();
+  if (!s.ok()) return Fail(std::move(s));
   return Flow::kContinue;
 }
 

@@ -64,7 +64,9 @@ Flow Evaluator::EvalRef(const ir::Term& t, ValueCont k) {
       return f;
     }
     case ir::TermOp::kLocal: {
-      Value v = frame_[head.slot];
+      // A bound slot stays bound, unmoved, until k returns (see EvalTerm):
+      // no copy (and no reference count traffic) needed.
+      const Value& v = frame_[head.slot];
       if (v.is_undefined()) return Flow::kContinue;
       return EvalPath(v, t, 1, k);
     }
@@ -76,12 +78,12 @@ Flow Evaluator::EvalRef(const ir::Term& t, ValueCont k) {
 Flow Evaluator::EvalPath(const Value& v, const ir::Term& ref, size_t i, ValueCont k) {
   if (i == ref.items.size()) return k(v);
   const ir::Term& step = ref.items[i];
+  if (step.op == ir::TermOp::kConst) {
+    const Value* child = Member(v, step.value);
+    if (child == nullptr) return Flow::kContinue;
+    return EvalPath(*child, ref, i + 1, k);
+  }
   if (IsGround(step)) {
-    if (step.op == ir::TermOp::kConst) {
-      const Value* child = Member(v, step.value);
-      if (child == nullptr) return Flow::kContinue;
-      return EvalPath(*child, ref, i + 1, k);
-    }
     return EvalTerm(step, [&](const Value& key) -> Flow {
       const Value* child = Member(v, key);
       if (child == nullptr) return Flow::kContinue;

@@ -81,7 +81,20 @@ class Evaluator {
   };
 
   Flow Fail(Status s);
-  Flow CheckLimits();
+  // Per expression, rule body and data lookup: the native stack budget
+  // always, cancellation and the deadline every kCheckEvery calls. Inline:
+  // it runs for nearly every step.
+  static constexpr uint32_t kCheckEvery = 256;
+  Flow CheckLimits() {
+    char here;
+    if (stack_base_ && static_cast<size_t>(stack_base_ - &here) > stack_budget_) [[unlikely]] {
+      return StackExhausted();
+    }
+    if (++steps_ % kCheckEvery == 0) [[unlikely]] return CheckCancel();
+    return Flow::kContinue;
+  }
+  Flow StackExhausted();
+  Flow CheckCancel();
 
   // Bodies and expressions (eval_body.cc).
   Flow EvalBody(const ir::Body& body, size_t i, Cont k);

@@ -26,8 +26,7 @@ Pool& ThreadPool() {
 
 }  // namespace
 
-Value* FrameStack::Push(uint32_t n) {
-  if (n == 0) n = 1;
+Value* FrameStack::PushSlow(uint32_t n) {
   while (true) {
     if (current_ == chunks_.size()) {
       Chunk c;
@@ -49,14 +48,6 @@ Value* FrameStack::Push(uint32_t n) {
     }
     ++current_;
   }
-}
-
-void FrameStack::Pop(uint32_t n) {
-  if (n == 0) n = 1;
-  Chunk& c = chunks_[current_];
-  for (uint32_t i = c.used - n; i < c.used; ++i) c.slots[i] = Value();
-  c.used -= n;
-  if (c.used == 0 && current_ > 0) --current_;
 }
 
 void FrameStack::Reset(size_t keep) {

@@ -27,13 +27,32 @@ namespace fedra::eval {
 // so an empty stack holds no values.
 class FrameStack {
  public:
-  Value* Push(uint32_t n);
-  void Pop(uint32_t n);
+  Value* Push(uint32_t n) {
+    if (n == 0) n = 1;
+    if (current_ < chunks_.size()) {
+      Chunk& c = chunks_[current_];
+      if (c.size - c.used >= n) {
+        Value* base = c.slots.get() + c.used;
+        c.used += n;
+        return base;
+      }
+    }
+    return PushSlow(n);
+  }
+  void Pop(uint32_t n) {
+    if (n == 0) n = 1;
+    Chunk& c = chunks_[current_];
+    for (uint32_t i = c.used - n; i < c.used; ++i) c.slots[i] = Value();
+    c.used -= n;
+    if (c.used == 0 && current_ > 0) --current_;
+  }
   // Clears whatever is still pushed (only after an aborted evaluation) and
   // frees chunks beyond the first `keep`.
   void Reset(size_t keep);
 
  private:
+  Value* PushSlow(uint32_t n);
+
   static constexpr uint32_t kChunk = 256;
   struct Chunk {
     std::unique_ptr<Value[]> slots;
