@@ -187,56 +187,55 @@ Status PolicyStore::CheckWritable(const std::vector<std::string>& path) const {
   return Status::OK();
 }
 
-Status PolicyStore::PutData(const std::vector<std::string>& path, const Value& value) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Status s = CheckWritable(path);
-  if (!s.ok()) return s;
-  Value next;
-  if (path.empty()) {
-    if (!value.is_object()) return Status::InvalidArgument("the root document must be an object");
-    next = value;
-  } else {
-    s = SetPath(api_data_, path, value, &next);
-    if (!s.ok()) return s;
-  }
-  Value old = api_data_;
-  api_data_ = next;
-  s = Rebuild(base_, base_kind_, bundle_revision_, owned_);
-  if (!s.ok()) api_data_ = old;
+Status PolicyStore::CommitApiData(Value next) {
+  Value old = std::move(api_data_);
+  api_data_ = std::move(next);
+  Status s = Rebuild(base_, base_kind_, bundle_revision_, owned_);
+  if (!s.ok()) api_data_ = std::move(old);
   return s;
 }
 
-Status PolicyStore::PatchData(const std::vector<std::string>& path, const Value& ops) {
-  Value current;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    Status s = CheckWritable(path);
-    if (!s.ok()) return s;
-    current = GetPath(api_data_, path);
+Status PolicyStore::PutDataLocked(const std::vector<std::string>& path, const Value& value) {
+  Status s = CheckWritable(path);
+  if (!s.ok()) return s;
+  if (path.empty() && !value.is_object()) {
+    return Status::InvalidArgument("the root document must be an object");
   }
+  Value next;
+  s = SetPath(api_data_, path, value, &next);
+  if (!s.ok()) return s;
+  return CommitApiData(std::move(next));
+}
+
+Status PolicyStore::PutData(const std::vector<std::string>& path, const Value& value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return PutDataLocked(path, value);
+}
+
+// Read, patch and write under one lock, so that concurrent patches to the
+// same document cannot lose each other's changes.
+Status PolicyStore::PatchData(const std::vector<std::string>& path, const Value& ops) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Status s = CheckWritable(path);
+  if (!s.ok()) return s;
+  Value current = GetPath(api_data_, path);
   if (current.is_undefined()) current = Value::EmptyObject();
   Value patched;
-  Status s = builtins::ApplyJsonPatch(current, ops, &patched);
+  s = builtins::ApplyJsonPatch(current, ops, &patched);
   if (!s.ok()) return Status::InvalidArgument("patch: " + std::string(s.message()));
-  return PutData(path, patched);
+  return PutDataLocked(path, patched);
 }
 
 Status PolicyStore::DeleteData(const std::vector<std::string>& path) {
   std::lock_guard<std::mutex> lock(mu_);
   Status s = CheckWritable(path);
   if (!s.ok()) return s;
-  Value next;
-  if (path.empty()) {
-    next = Value::EmptyObject();
-  } else {
+  Value next = Value::EmptyObject();
+  if (!path.empty()) {
     s = RemovePath(api_data_, path, &next);
     if (!s.ok()) return s;
   }
-  Value old = api_data_;
-  api_data_ = next;
-  s = Rebuild(base_, base_kind_, bundle_revision_, owned_);
-  if (!s.ok()) api_data_ = old;
-  return s;
+  return CommitApiData(std::move(next));
 }
 
 // ---- path helpers ------------------------------------------------------------

@@ -87,6 +87,9 @@ class PolicyStore {
   Status Rebuild(admission::PolicySource base, std::string source, std::string bundle_revision,
                  std::vector<std::string> owned);
   Status CheckWritable(const std::vector<std::string>& path) const;
+  // Replaces the API data and rebuilds, restoring it on failure. Caller holds mu_.
+  Status CommitApiData(Value next);
+  Status PutDataLocked(const std::vector<std::string>& path, const Value& value);
 
   mutable std::mutex mu_;
   admission::PolicySource base_;            // GUARDED_BY(mu_)
