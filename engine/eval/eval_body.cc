@@ -42,6 +42,7 @@ Evaluator::Evaluator(const PolicySet::Impl& ps, const EvalOptions& options)
       options_(options),
       scratch_(Scratch::Acquire()),
       frames_(scratch_->frames),
+      cur_path_(scratch_->cur_path),
       expr_values_(scratch_->expr_values) {
   bctx_.strict = options.strict_builtin_errors;
   bctx_.now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -38,13 +38,7 @@ const Value* Member(const Value& v, const Value& key) {
 }  // namespace
 
 Flow Evaluator::EvalRef(const ir::Term& t, ValueCont k) {
-  if (t.op == ir::TermOp::kData) {
-    std::vector<Value> saved = std::move(cur_path_);
-    cur_path_.clear();
-    Flow f = EvalData(ps_.root.get(), ps_.data, t, t.items.size(), k);
-    cur_path_ = std::move(saved);
-    return f;
-  }
+  if (t.op == ir::TermOp::kData) return EvalDataFromRoot(t, t.items.size(), k);
   const ir::Term& head = t.items[0];
   switch (head.op) {
     case ir::TermOp::kInput: {
@@ -57,11 +51,7 @@ Flow Evaluator::EvalRef(const ir::Term& t, ValueCont k) {
         // cur_path_ only matters to `with data` overrides; none are in force.
         return EvalData(t.data_node, t.data_base, t, t.data_skip, k);
       }
-      std::vector<Value> saved = std::move(cur_path_);
-      cur_path_.clear();
-      Flow f = EvalData(ps_.root.get(), ps_.data, t, 1, k);
-      cur_path_ = std::move(saved);
-      return f;
+      return EvalDataFromRoot(t, 1, k);
     }
     case ir::TermOp::kLocal: {
       // A bound slot stays bound, unmoved, until k returns (see EvalTerm):
@@ -73,6 +63,18 @@ Flow Evaluator::EvalRef(const ir::Term& t, ValueCont k) {
     default:
       return EvalTerm(head, [&](const Value& v) -> Flow { return EvalPath(v, t, 1, k); });
   }
+}
+
+Flow Evaluator::EvalDataFromRoot(const ir::Term& ref, size_t i, ValueCont k) {
+  // Pushes and pops on cur_path_ balance, so from an empty path (the usual
+  // case: a query's data ref) nothing needs saving and the vector keeps its
+  // capacity across evaluations (it lives in the scratch).
+  if (cur_path_.empty()) return EvalData(ps_.root.get(), ps_.data, ref, i, k);
+  std::vector<Value> saved = std::move(cur_path_);
+  cur_path_.clear();
+  Flow f = EvalData(ps_.root.get(), ps_.data, ref, i, k);
+  cur_path_ = std::move(saved);
+  return f;
 }
 
 Flow Evaluator::EvalPath(const Value& v, const ir::Term& ref, size_t i, ValueCont k) {

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "eval/evaluator.h"
+#include "eval/inline_buffer.h"
 
 namespace fedra::eval {
 
@@ -220,7 +221,7 @@ Status Evaluator::MergeChildren(const ir::RuleNode* node, void* tree_ptr) {
 
 Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
   if (!node->nested_multi) {
-    std::vector<Value> items;
+    SmallVector<Value, 8> items;
     FEDRA_RETURN_IF_ERROR(ForEachCandidate(node, [&](const ir::Rule* r) -> Flow {
       return EvalRuleBodies(*r, nullptr, [&](const ir::Term&) -> Flow {
         return EvalTerm(r->key_path.back(), [&](const Value& v) -> Flow {
@@ -229,7 +230,7 @@ Status Evaluator::EvalMulti(const ir::RuleNode* node, Value* out) {
         });
       });
     }));
-    *out = Value::Set(std::move(items));
+    *out = Value::SetFrom(items.span());
     return Status::OK();
   }
   // Elements grouped by the key path before them (`p[x] contains y` builds

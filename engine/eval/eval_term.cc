@@ -109,7 +109,7 @@ Flow Evaluator::EvalEntries(const ir::Term& t, size_t i, ObjectEntry* vals, Cont
 }
 
 Flow Evaluator::EvalComprehension(const ir::Term& t, ValueCont k) {
-  std::vector<Value> items;
+  SmallVector<Value, 8> items;
   std::map<Value, Value, ValueLess> entries;
   Flow f = EvalBody(*t.body, 0, [&]() -> Flow {
     if (t.op == ir::TermOp::kObjectCompr) {
@@ -131,9 +131,9 @@ Flow Evaluator::EvalComprehension(const ir::Term& t, ValueCont k) {
   if (f == Flow::kError) return f;
   switch (t.op) {
     case ir::TermOp::kArrayCompr:
-      return k(Value::Array(std::move(items)));
+      return k(Value::ArrayFrom(items.span()));
     case ir::TermOp::kSetCompr:
-      return k(Value::Set(std::move(items)));
+      return k(Value::SetFrom(items.span()));
     default: {
       std::vector<ObjectEntry> es;
       es.reserve(entries.size());

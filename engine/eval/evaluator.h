@@ -131,6 +131,8 @@ class Evaluator {
   // Refs and the data tree (eval_ref.cc).
   Flow EvalRef(const ir::Term& t, ValueCont k);
   Flow EvalPath(const Value& v, const ir::Term& ref, size_t i, ValueCont k);
+  // EvalData from the root of data at step i of ref, with an empty path.
+  Flow EvalDataFromRoot(const ir::Term& ref, size_t i, ValueCont k);
   Flow EvalData(const ir::RuleNode* node, const Value& base, const ir::Term& ref, size_t i,
                 ValueCont k);
   Flow EvalDataStep(const ir::RuleNode* node, const Value& base, const ir::Term& ref, size_t i,
@@ -172,7 +174,7 @@ class Evaluator {
   Value input_;
   std::vector<DataOverride> data_overrides_;
   std::vector<FnOverride> fn_overrides_;
-  std::vector<Value> cur_path_;  // data path of EvalData's position
+  std::vector<Value>& cur_path_;  // data path of EvalData's position (scratch)
   Cache* cache_ = nullptr;
 
   Status error_;

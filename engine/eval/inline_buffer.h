@@ -1,10 +1,12 @@
-// A buffer of n elements that lives on the stack when n is small, for the
-// evaluator's per-call scratch space (arguments, literal elements): the
-// common case allocates nothing.
+// Buffers that live on the stack when small, for the evaluator's per-call
+// scratch space (arguments, literal elements, collected values): the common
+// case allocates nothing.
 #ifndef FEDRA_EVAL_INLINE_BUFFER_H_
 #define FEDRA_EVAL_INLINE_BUFFER_H_
 
 #include <cstddef>
+#include <span>
+#include <utility>
 #include <vector>
 
 namespace fedra::eval {
@@ -26,6 +28,39 @@ class InlineBuffer {
   T inline_[N];
   std::vector<T> heap_;
   size_t n_;
+};
+
+// A growable sequence that keeps its first N elements on the stack, for
+// the values a rule or comprehension collects (usually a handful) before
+// they become one set or array: no allocation besides the collection's own.
+template <typename T, size_t N>
+class SmallVector {
+ public:
+  SmallVector() = default;
+  SmallVector(const SmallVector&) = delete;
+  SmallVector& operator=(const SmallVector&) = delete;
+
+  void push_back(const T& v) {
+    if (size_ < N) {
+      inline_[size_++] = v;
+      return;
+    }
+    if (size_ == N) {
+      heap_.reserve(2 * N);
+      for (size_t i = 0; i < N; ++i) heap_.push_back(std::move(inline_[i]));
+    }
+    heap_.push_back(v);
+    ++size_;
+  }
+  T* data() { return size_ > N ? heap_.data() : inline_; }
+  size_t size() const { return size_; }
+  // The elements, to be moved from (Value::SetFrom, Value::ArrayFrom).
+  std::span<T> span() { return std::span<T>(data(), size_); }
+
+ private:
+  T inline_[N];
+  std::vector<T> heap_;
+  size_t size_ = 0;
 };
 
 }  // namespace fedra::eval

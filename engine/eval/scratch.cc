@@ -72,6 +72,7 @@ void Scratch::Release(Scratch* s) {
   owned->frames.Reset(kKeepChunks);
   owned->cache.Reset();
   owned->expr_values.clear();
+  owned->cur_path.clear();
   if (owned->cache.values.size() > kKeepCacheNodes) owned->cache = RuleCache();
   Pool& pool = ThreadPool();
   if (pool.free.size() < kKeepScratch) pool.free.push_back(std::move(owned));

@@ -1,5 +1,5 @@
-// Per-thread evaluator scratch: the frame stack, the rule-value cache and
-// the query's expression values, kept between evaluations so that one
+// Per-thread evaluator scratch: the frame stack, the rule-value cache, the
+// query's expression values and the data path, kept between evaluations so that one
 // evaluation allocates none of them.
 //
 // Allocating, zeroing and destroying these per evaluation (a 4 KiB frame
@@ -92,6 +92,7 @@ struct Scratch {
   FrameStack frames;
   RuleCache cache;
   std::vector<Value> expr_values;
+  std::vector<Value> cur_path;  // Evaluator::cur_path_
 
   // Acquire/Release: this thread's pool.
   static Scratch* Acquire();
