@@ -156,6 +156,23 @@ TEST_F(LeaderElectionTest, ACrashedLeadersLeaseIsTakenAfterItExpires) {
   EXPECT_TRUE(b.Check().ok());
 }
 
+TEST_F(LeaderElectionTest, ALeaderThatCannotRenewStepsDown) {
+  LeaderCensus census;
+  LeaderElector a(client_a_.get(), Config("isolated", &census));
+  ASSERT_TRUE(a.Start().ok());
+  ASSERT_TRUE(Within(std::chrono::seconds(10), [&] { return a.IsLeader(); }));
+  sim_.Kill();  // the API server goes away: renewals fail
+  // It must stop acting once renew_deadline has passed without a renewal,
+  // before lease_duration (when others may take over).
+  EXPECT_TRUE(Within(std::chrono::seconds(10), [&] { return !a.IsLeader(); }));
+  EXPECT_EQ(census.now.load(), 0);
+  LeaderElectionStats st = a.stats();
+  EXPECT_EQ(st.losses, 1u);
+  EXPECT_GT(st.errors, 0u);
+  EXPECT_FALSE(st.last_error.empty());
+  a.Stop();  // nothing to release; must not hang on the dead server
+}
+
 TEST_F(LeaderElectionTest, ManyCandidatesOneLeader) {
   LeaderCensus census;
   std::vector<std::unique_ptr<kube::Client>> clients(4);
