@@ -195,3 +195,66 @@ TEST_F(EngineBundleTest, RestartWithTheHubDownKeepsTheLastGoodBundle) {
 
 }  // namespace
 }  // namespace fedra::testing
+
+namespace fedra::testing {
+namespace {
+
+// A status service in the test: records every report the engine POSTs.
+TEST(EngineStatusTest, ReportsActivationsWithOpaStatusShape) {
+  TempDir dir;
+  Pki pki = MakePki(dir);
+  std::mutex mu;
+  std::vector<std::string> reports;  // GUARDED_BY(mu)
+  http::ServerOptions so;
+  http::Server status_server(so, http::Sync([&](const http::Request& req) {
+    if (req.method == "POST" && req.path == "/status") {
+      std::lock_guard<std::mutex> lock(mu);
+      reports.push_back(req.body);
+      return http::Response::Json(200, "{}");
+    }
+    return http::Response::Text(404, "no\n");
+  }));
+  ASSERT_TRUE(status_server.Start().ok());
+  BundleHub hub;
+  hub.service().Publish("edge-1", WriteTargz(PolicyBundle("rev-7", "p", "Deny", DenyRego("fedra.p", "x"))));
+  Engine engine(dir, pki, {"--bundle-url", hub.Url("edge-1"), "--status-url",
+                           "http://127.0.0.1:" + std::to_string(status_server.port()) + "/status",
+                           "--status-interval", "200ms", "--id", "engine-7", "--cluster", "edge-1",
+                           "--tier", "edge"});
+  ASSERT_TRUE(engine.Start()) << engine.process().Log();
+  Value report;
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const auto& r : reports) {
+      Value v = ParseOrDie(r);
+      if (v.Get(Value::String("bundles")).Get(Value::String("fedra")).Get(Value::String("active_revision")) ==
+          Value::String("rev-7")) {
+        report = v;
+        return true;
+      }
+    }
+    return false;
+  })) << engine.process().Log();
+  Value labels = report.Get(Value::String("labels"));
+  EXPECT_EQ(labels.Get(Value::String("id")), Value::String("engine-7"));
+  EXPECT_EQ(labels.Get(Value::String("cluster")), Value::String("edge-1"));
+  EXPECT_EQ(labels.Get(Value::String("tier")), Value::String("edge"));
+  Value b = report.Get(Value::String("bundles")).Get(Value::String("fedra"));
+  EXPECT_TRUE(b.Get(Value::String("last_successful_activation")).is_string());
+  EXPECT_TRUE(b.Get(Value::String("code")).is_undefined()) << ToJson(b);
+  EXPECT_EQ(report.Get(Value::String("fedra")).Get(Value::String("policies")), ParseOrDie(R"(["p"])"));
+
+  // A broken revision shows up as an error while the old revision stays active.
+  hub.service().Publish("edge-1", WriteTargz(PolicyBundle("rev-8", "p", "Deny", "package fedra.p\nviolation contains x if {")));
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    Value v = ParseOrDie(reports.back());
+    Value fb = v.Get(Value::String("bundles")).Get(Value::String("fedra"));
+    return fb.Get(Value::String("code")) == Value::String("bundle_error") &&
+           fb.Get(Value::String("active_revision")) == Value::String("rev-7");
+  })) << engine.process().Log();
+  EXPECT_EQ(engine.process().Terminate(), 0);
+}
+
+}  // namespace
+}  // namespace fedra::testing
