@@ -86,6 +86,11 @@ struct Term {
   // kArrayCompr inside a template: the part's value is the body's first
   // result (undefined when there is none), not an array.
   bool first_of = false;
+  // kConst ref steps: the index at which the evaluator last found this key
+  // in an object. Only a hint (verified before use), shared by every thread
+  // evaluating the policy set, so read and written with relaxed
+  // std::atomic_ref; objects of one shape keep a key at one index.
+  mutable uint32_t member_hint = 0;
 
   bool is_const() const { return op == TermOp::kConst; }
   bool is_local() const { return op == TermOp::kLocal; }

@@ -1,7 +1,9 @@
 // References: into values (input, locals, call results) and into the data
 // tree, where base documents and rules meet.
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <string_view>
 
 #include "eval/evaluator.h"
 
@@ -33,6 +35,29 @@ const Value* Member(const Value& v, const Value& key) {
     default:
       return nullptr;
   }
+}
+
+// Member for a constant ref step: tries the index where the key was last
+// found first (see ir::Term::member_hint), then the binary search.
+const Value* ConstMember(const Value& v, const ir::Term& step) {
+  const Value& key = step.value;
+  if (!v.is_object() || !key.is_string()) return Member(v, key);
+  const auto es = v.object();
+  std::atomic_ref<uint32_t> hint(step.member_hint);
+  const uint32_t h = hint.load(std::memory_order_relaxed);
+  const std::string_view name = key.str();
+  if (h < es.size() && es[h].first.is_string() && es[h].first.str() == name) {
+    return &es[h].second;
+  }
+  const Value* found = v.Find(name);
+  if (found != nullptr) {
+    // `found` is es[index].second.
+    const auto index = static_cast<uint32_t>(
+        (reinterpret_cast<const char*>(found) - reinterpret_cast<const char*>(&es[0].second)) /
+        sizeof(ObjectEntry));
+    if (index != h) hint.store(index, std::memory_order_relaxed);
+  }
+  return found;
 }
 
 }  // namespace
@@ -81,7 +106,7 @@ Flow Evaluator::EvalPath(const Value& v, const ir::Term& ref, size_t i, ValueCon
   if (i == ref.items.size()) return k(v);
   const ir::Term& step = ref.items[i];
   if (step.op == ir::TermOp::kConst) {
-    const Value* child = Member(v, step.value);
+    const Value* child = ConstMember(v, step);
     if (child == nullptr) return Flow::kContinue;
     return EvalPath(*child, ref, i + 1, k);
   }
