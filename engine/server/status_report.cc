@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <fstream>
+
 #include <utility>  // before cpprestsdk (Asio) with C++20 and Boost 1.74
 
 #include <cpprest/http_client.h>
@@ -45,6 +47,12 @@ std::string Rfc3339(std::chrono::system_clock::time_point t) {
 StatusReporter::StatusReporter(const EngineConfig& config, PolicyStore* store,
                                const PolicySourceRunner* source)
     : config_(config), store_(store), source_(source), id_(config.id.empty() ? Hostname() : config.id) {
+  // The status service is the hub that serves the bundles: same credentials.
+  token_ = config.bundle_token;
+  if (!config.bundle_token_file.empty()) {
+    std::ifstream f(config.bundle_token_file);
+    std::getline(f, token_);
+  }
   store_->OnActivation([this](const Activation& a) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -142,6 +150,7 @@ Status StatusReporter::Send(const std::string& body) {
     web::http::client::http_client client(utility::conversions::to_string_t(config_.status_url), cfg);
     web::http::http_request req(web::http::methods::POST);
     req.headers().set_content_type("application/json");
+    if (!token_.empty()) req.headers().add("Authorization", "Bearer " + token_);
     req.set_body(body, "application/json");
     web::http::http_response res = client.request(req).get();
     if (res.status_code() / 100 != 2) {

@@ -41,6 +41,7 @@ class StatusReporter {
   PolicyStore* store_;
   const PolicySourceRunner* source_;
   std::string id_;
+  std::string token_;  // the bundle service's bearer token, sent with reports
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;        // GUARDED_BY(mu_)
