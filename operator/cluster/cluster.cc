@@ -59,16 +59,21 @@ Status Cluster::Start() {
   return Status::OK();
 }
 
-void Cluster::Stop() {
+void Cluster::RequestStop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
     cv_.notify_all();
   }
-  if (prober_.joinable()) prober_.join();
   // Fails rate-limit waits at once, so a list queued behind the limiter
-  // does not hold up the informers' Stop.
+  // does not hold up the informers.
   if (client_) client_->Shutdown();
+  for (auto& inf : informers_) inf->RequestStop();
+}
+
+void Cluster::Stop() {
+  RequestStop();
+  if (prober_.joinable()) prober_.join();
   for (auto& inf : informers_) inf->Stop();
 }
 

@@ -84,6 +84,10 @@ class Cluster {
 
   // Starts the informers and the prober.
   Status Start();
+  // No handler runs and no health change is reported after it returns; the
+  // threads may still be finishing a request (a List to a server that does
+  // not answer lasts until the client's timeout). Stop() joins them.
+  void RequestStop();
   void Stop();
 
   const std::string& name() const { return spec_.name; }

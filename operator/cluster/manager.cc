@@ -44,8 +44,26 @@ Status Manager::RemoveCluster(const std::string& name) {
     c = std::move(it->second);
     clusters_.erase(it);
   }
-  c->Stop();  // outside the lock: joining threads may take a moment
+  c->RequestStop();  // outside the lock: it waits for a handler in progress
+  std::lock_guard<std::mutex> lock(mu_);
+  to_reap_.push_back(std::move(c));
+  if (!reaper_.joinable()) reaper_ = std::thread([this] { ReaperLoop(); });
+  reaper_cv_.notify_all();
   return Status::OK();
+}
+
+void Manager::ReaperLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    reaper_cv_.wait(lock, [this] { return reaper_stop_ || !to_reap_.empty(); });
+    if (to_reap_.empty()) return;  // asked to stop and nothing left
+    std::shared_ptr<Cluster> c = std::move(to_reap_.back());
+    to_reap_.pop_back();
+    lock.unlock();
+    c->Stop();
+    c.reset();  // the last owner, unless a reader still holds it
+    lock.lock();
+  }
 }
 
 std::shared_ptr<Cluster> Manager::Get(const std::string& name) const {
@@ -85,7 +103,15 @@ void Manager::Stop() {
     std::lock_guard<std::mutex> lock(mu_);
     all.swap(clusters_);
   }
+  // Every cluster stops at once; then each is joined.
+  for (auto& [name, c] : all) c->RequestStop();
   for (auto& [name, c] : all) c->Stop();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    reaper_stop_ = true;
+    reaper_cv_.notify_all();
+  }
+  if (reaper_.joinable()) reaper_.join();
 }
 
 }  // namespace fedra::op::cluster

@@ -6,19 +6,22 @@
 // its informers (typically controller::EnqueueObject(&c, name) so keys
 // carry the cluster's name) before anything is delivered, then starts it.
 // RemoveCluster stops its prober and informers (no handler runs after it
-// returns) and forgets it. Replacing a cluster's configuration is a remove
-// and an add.
+// returns) and forgets it at once; threads still waiting on a server that
+// does not answer are joined in the background (and by Stop()).
+// Replacing a cluster's configuration is a remove and an add.
 //
 // Thread safety: every method from any thread, except from inside the
 // callbacks of the cluster being added or removed.
 #ifndef FEDRA_OP_CLUSTER_MANAGER_H_
 #define FEDRA_OP_CLUSTER_MANAGER_H_
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fedra/status.h"
@@ -53,13 +56,20 @@ class Manager {
   // For /readyz: OK when every cluster's informers have synced; unreachable
   // clusters do not make the operator unready (it still serves the rest).
   Status CheckSynced() const LOCKS_EXCLUDED(mu_);
-  // Stops and forgets every cluster.
+  // Stops and forgets every cluster and waits for all their threads.
   void Stop() LOCKS_EXCLUDED(mu_);
 
  private:
+  void ReaperLoop() LOCKS_EXCLUDED(mu_);
+
   const ManagerOptions options_;
   mutable std::mutex mu_;
+  std::condition_variable reaper_cv_;
   std::map<std::string, std::shared_ptr<Cluster>> clusters_ GUARDED_BY(mu_);
+  // Removed clusters whose threads are still to be joined.
+  std::vector<std::shared_ptr<Cluster>> to_reap_ GUARDED_BY(mu_);
+  bool reaper_stop_ GUARDED_BY(mu_) = false;
+  std::thread reaper_;  // started lazily by RemoveCluster
 };
 
 }  // namespace fedra::op::cluster

@@ -6,6 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -91,6 +96,28 @@ TEST(ManagerTest, UnreachableClusterIsReportedAndRemovedCleanly) {
   std::lock_guard<std::mutex> lock(mu);
   ASSERT_FALSE(transitions.empty());
   EXPECT_EQ(transitions.back(), "gone=Unreachable");
+}
+
+// A server that accepts connections (the kernel completes the handshake for
+// the listen backlog) but never answers: only the probe's timeout can tell.
+TEST(ManagerTest, ASilentServerIsReportedUnreachableByTheProbeTimeout) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(fd, 64), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  ManagerOptions o = FastOptions();
+  o.cluster.probe_timeout = milliseconds(200);
+  Manager m(std::move(o));
+  ASSERT_TRUE(m.AddCluster(Spec("silent", "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)))).ok());
+  EXPECT_TRUE(Eventually([&] { return m.Health()["silent"].state == HealthState::kUnreachable; }))
+      << m.Health()["silent"].message;
+  ASSERT_TRUE(m.RemoveCluster("silent").ok());
+  ::close(fd);
 }
 
 }  // namespace

@@ -60,13 +60,19 @@ Status Informer::Start() {
   return Status::OK();
 }
 
-void Informer::Stop() {
+void Informer::RequestStop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
     if (current_watch_ != nullptr) current_watch_->Stop();
     cv_.notify_all();
   }
+  // Waits out a handler call in progress; Dispatch sees stopping_ after.
+  std::lock_guard<std::mutex> dispatch(dispatch_mu_);
+}
+
+void Informer::Stop() {
+  RequestStop();
   if (reflector_.joinable()) reflector_.join();
   if (resync_.joinable()) resync_.join();
 }
@@ -222,6 +228,10 @@ bool Informer::HandleWatchEvent(const kube::WatchEvent& ev) {
 }
 
 void Informer::Dispatch(const std::vector<Delta>& deltas, bool from_list) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;  // RequestStop promised no handler runs after it
+  }
   for (const Delta& d : deltas) {
     for (const EventHandler& h : handlers_) {
       try {

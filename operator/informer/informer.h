@@ -108,8 +108,13 @@ class Informer {
   // Starts the reflector (and resync) threads. Once only.
   Status Start();
   // Stops the watch and joins the threads. A List in flight finishes first
-  // (bounded by the client's request timeout). Idempotent.
+  // (bounded by the client's request timeout: plain requests cannot be
+  // cancelled). Idempotent.
   void Stop();
+  // The part of Stop that does not wait for threads: once it returns no
+  // handler is running and none will run again, even while a List is still
+  // in flight. Stop() (or the destructor) joins later.
+  void RequestStop();
 
   // True once the first list has been stored and its events delivered.
   bool HasSynced() const { return synced_.load(std::memory_order_acquire); }
