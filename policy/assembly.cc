@@ -42,10 +42,10 @@ Status AssembleBundle(std::string_view cluster, Tier tier, std::vector<ResolvedP
     for (const admission::PolicyModule& m : p.spec.modules) {
       std::string path = ModulePath(p.policy, m.name);
       paths.push_back(Value::String(path));
-      modules.push_back(bundle::Module{.path = path,
-                                       .source = m.rego,
-                                       .rego_version =
-                                           p.spec.rego_version == RegoSyntax::kV0 ? 0 : 1});
+      modules.push_back(
+          bundle::Module{.path = path,
+                         .source = m.rego,
+                         .rego_version = p.spec.rego_version == RegoSyntax::kV0 ? 0 : 1});
     }
     Value meta = admission::PolicySpecToValue(p.spec);
     std::vector<ObjectEntry> fields(meta.object().begin(), meta.object().end());
@@ -62,8 +62,9 @@ Status AssembleBundle(std::string_view cluster, Tier tier, std::vector<ResolvedP
   bundle::Bundle b;
   b.revision = internal::Sha256Hex(internal::CanonicalJson(revisions));
   b.roots = {""};
-  internal::Json metadata = {
-      {"cluster", std::string(cluster)}, {"tier", std::string(TierName(tier))}, {"policies", revisions}};
+  internal::Json metadata = {{"cluster", std::string(cluster)},
+                             {"tier", std::string(TierName(tier))},
+                             {"policies", revisions}};
   FEDRA_RETURN_IF_ERROR(internal::ToValue(metadata, &b.metadata));
   b.modules = std::move(modules);
   b.data = Value::Object(

@@ -78,7 +78,8 @@ TEST(AssemblyTest, DeterministicBytesWhateverTheOrder) {
   EXPECT_EQ(b1.revision, b2.revision);
   // Rebuilt from freshly parsed objects: still equal bytes.
   bundle::Bundle b3;
-  ASSERT_TRUE(AssembleBundle("cloud-1", Tier::kCloud, Resolved(Cluster("cloud-1"), Policies()), &b3).ok());
+  ASSERT_TRUE(
+      AssembleBundle("cloud-1", Tier::kCloud, Resolved(Cluster("cloud-1"), Policies()), &b3).ok());
   std::string t3;
   ASSERT_TRUE(bundle::WriteBundle(b3, {}, &t3).ok());
   EXPECT_EQ(t1, t3);

@@ -77,9 +77,13 @@ TEST_F(CrdsTest, ThreeKindsWithNamesColumnsAndStatus) {
     const char* short_name;
     std::vector<std::string> columns;
   } wants[] = {
-      {"FederatedPolicy", "federatedpolicies", "fp",
+      {"FederatedPolicy",
+       "federatedpolicies",
+       "fp",
        {"Type", "Enforcement", "Revision", "Clusters", "Ready", "Suspended", "Age"}},
-      {"MemberCluster", "memberclusters", "mc",
+      {"MemberCluster",
+       "memberclusters",
+       "mc",
        {"Tier", "Ready", "Engines", "Policies", "Version", "Last Heartbeat", "Age"}},
       {"MemberPolicy", "memberpolicies", "mp", {"Type", "Enforcement", "Revision", "Hub", "Age"}},
   };
@@ -147,7 +151,9 @@ TEST_F(CrdsTest, StructuralCheckerCatchesWhatTheApiServerRejects) {
   }
   EXPECT_TRUE(CheckStructural(Json::parse(R"({"type": "object", "properties": {
       "p": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
-      "q": {"x-kubernetes-int-or-string": true}}})"), "x").empty());
+      "q": {"x-kubernetes-int-or-string": true}}})"),
+                              "x")
+                  .empty());
 }
 
 TEST_F(CrdsTest, SchemaValidationNamesPaths) {
@@ -164,14 +170,20 @@ TEST_F(CrdsTest, SchemaValidationNamesPaths) {
       {"/spec/placement/tiers", {"fog"}, "spec.placement.tiers[0]", "Unsupported value"},
       {"/spec/modules", Json::array(), "spec.modules", "at least 1"},
       {"/spec/modules/0/name", "dir/main.rego", "spec.modules[0].name", "should match"},
-      {"/spec/modules/1", {{"name", "main.rego"}, {"rego", "package x"}}, "spec.modules[1]",
+      {"/spec/modules/1",
+       {{"name", "main.rego"}, {"rego", "package x"}},
+       "spec.modules[1]",
        "Duplicate value"},
       {"/spec/match/operations", {"PATCH"}, "spec.match.operations[0]", "Unsupported value"},
       {"/spec/match/namespace", {"a"}, "spec.match.namespace", "unknown field"},
       {"/spec/suspend", "true", "spec.suspend", "expected boolean"},
-      {"/spec/overrides", {{{"clusters", Json::array()}, {"suspend", true}}},
-       "spec.overrides[0].clusters", "at least 1"},
-      {"/status/conditions/0", {{"type", "Ready"}, {"status", "Maybe"}}, "status.conditions[0].status",
+      {"/spec/overrides",
+       {{{"clusters", Json::array()}, {"suspend", true}}},
+       "spec.overrides[0].clusters",
+       "at least 1"},
+      {"/status/conditions/0",
+       {{"type", "Ready"}, {"status", "Maybe"}},
+       "status.conditions[0].status",
        "Unsupported value"},
   };
   for (const Case& c : cases) {
@@ -203,7 +215,8 @@ TEST_F(CrdsTest, DefaultsMatchTheOperatorsDefaults) {
   EXPECT_EQ(ToJson(from_bare), ToJson(from_defaulted));
 
   Json policy = ToJson(testing::Policy("p"));
-  for (const char* k : {"type", "enforcement", "regoVersion", "failurePolicy"}) policy["spec"].erase(k);
+  for (const char* k : {"type", "enforcement", "regoVersion", "failurePolicy"})
+    policy["spec"].erase(k);
   Json pd = policy;
   ApplyDefaults(Crd("FederatedPolicy").schema, &pd);
   EXPECT_EQ(pd["spec"]["type"], "Admission");
@@ -273,13 +286,12 @@ TEST_F(CrdsTest, ExamplesPassSchemaEngineAndOperator) {
       EXPECT_EQ(r.spec.enforcement, admission::Enforcement::kWarn);
     }
   }
-  EXPECT_EQ(by_cluster["cloud-1"], (std::vector<std::string>{"disallow-latest-tag",
-                                                              "memory-limits-advice",
-                                                              "ns-must-have-owner",
-                                                              "required-labels"}));
-  EXPECT_EQ(by_cluster["edge-1"], (std::vector<std::string>{"memory-limits-advice",
-                                                             "ns-must-have-owner",
-                                                             "required-labels"}));
+  EXPECT_EQ(by_cluster["cloud-1"],
+            (std::vector<std::string>{"disallow-latest-tag", "memory-limits-advice",
+                                      "ns-must-have-owner", "required-labels"}));
+  EXPECT_EQ(
+      by_cluster["edge-1"],
+      (std::vector<std::string>{"memory-limits-advice", "ns-must-have-owner", "required-labels"}));
   // Status written by the roll-up passes the schema.
   CompileReport ok;
   ok.ok = true;
@@ -328,7 +340,9 @@ TEST_F(CrdsTest, GatekeeperPairAsFederatedPolicy) {
   // Both decide a Namespace without an owner label the same way.
   Value ns;
   ASSERT_TRUE(ParseJson(R"({"apiVersion": "v1", "kind": "Namespace",
-      "metadata": {"name": "shop", "labels": {"team": "x"}}})", &ns).ok());
+      "metadata": {"name": "shop", "labels": {"team": "x"}}})",
+                        &ns)
+                  .ok());
   Value review;
   ASSERT_TRUE(admission::ReviewForObject(ns, "u1", &review).ok());
   std::vector<std::string> messages;

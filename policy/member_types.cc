@@ -56,8 +56,7 @@ Status ParseMemberCluster(const Json& doc, MemberCluster* out) {
   MemberClusterStatus& st = out->status;
   FEDRA_RETURN_IF_ERROR(OptInt(status, "observedGeneration", "status", &st.observed_generation));
   FEDRA_RETURN_IF_ERROR(internal::ParseConditions(status, "status", &st.conditions));
-  FEDRA_RETURN_IF_ERROR(
-      OptString(status, "lastHeartbeatTime", "status", &st.last_heartbeat_time));
+  FEDRA_RETURN_IF_ERROR(OptString(status, "lastHeartbeatTime", "status", &st.last_heartbeat_time));
   FEDRA_RETURN_IF_ERROR(OptString(status, "kubernetesVersion", "status", &st.kubernetes_version));
   FEDRA_RETURN_IF_ERROR(ParseEngines(status, "status", &st.engines_ready, &st.engines_total));
   return OptInt(status, "policiesSynced", "status", &st.policies_synced);

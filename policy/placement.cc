@@ -42,7 +42,8 @@ bool PlacementSelects(const Placement& placement, const MemberCluster& cluster) 
     return false;
   }
   const auto& names = placement.clusters;
-  if (!names.empty() && std::find(names.begin(), names.end(), cluster.metadata.name) == names.end()) {
+  if (!names.empty() &&
+      std::find(names.begin(), names.end(), cluster.metadata.name) == names.end()) {
     return false;
   }
   const auto& tiers = placement.tiers;

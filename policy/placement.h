@@ -43,7 +43,8 @@ struct ResolvedPolicy {
 };
 
 // True when `cluster`'s labels satisfy `selector`.
-bool SelectorMatches(const LabelSelector& selector, const std::map<std::string, std::string>& labels);
+bool SelectorMatches(const LabelSelector& selector,
+                     const std::map<std::string, std::string>& labels);
 
 // True when the placement criteria select the cluster (ignores suspend and
 // overrides).

@@ -31,16 +31,15 @@ std::vector<std::string> PlacedOn(const FederatedPolicy& p) {
   return out;
 }
 
-TEST(PlacementTest, NoCriteriaPlacesEverywhere) {
-  EXPECT_EQ(PlacedOn(Policy("p")).size(), 5u);
-}
+TEST(PlacementTest, NoCriteriaPlacesEverywhere) { EXPECT_EQ(PlacedOn(Policy("p")).size(), 5u); }
 
 TEST(PlacementTest, SelectorsTiersAndNames) {
   struct Case {
     const char* placement;
     std::vector<std::string> want;
   } cases[] = {
-      {R"({"clusterSelector": {"matchLabels": {"env": "prod"}}})", {"cloud-eu", "cloud-us", "edge-1"}},
+      {R"({"clusterSelector": {"matchLabels": {"env": "prod"}}})",
+       {"cloud-eu", "cloud-us", "edge-1"}},
       {R"({"clusterSelector": {"matchLabels": {"env": "prod", "region": "eu"}}})", {"cloud-eu"}},
       {R"({"clusterSelector": {"matchExpressions": [{"key": "env", "operator": "In", "values": ["dev", "prod"]}]}})",
        {"cloud-eu", "cloud-us", "cloud-dev", "edge-1"}},
@@ -52,7 +51,8 @@ TEST(PlacementTest, SelectorsTiersAndNames) {
        {"cloud-eu", "cloud-us", "cloud-dev"}},
       {R"({"clusterSelector": {}})", {"cloud-eu", "cloud-us", "cloud-dev", "edge-1", "edge-2"}},
       {R"({"tiers": ["edge"]})", {"edge-1", "edge-2"}},
-      {R"({"tiers": ["cloud", "edge"]})", {"cloud-eu", "cloud-us", "cloud-dev", "edge-1", "edge-2"}},
+      {R"({"tiers": ["cloud", "edge"]})",
+       {"cloud-eu", "cloud-us", "cloud-dev", "edge-1", "edge-2"}},
       {R"({"clusters": ["edge-2", "cloud-us", "missing"]})", {"cloud-us", "edge-2"}},
       // Every criterion given must hold.
       {R"({"clusters": ["cloud-eu", "edge-2"], "tiers": ["edge"]})", {"edge-2"}},
@@ -107,8 +107,9 @@ TEST(PlacementTest, OverridesApplyInOrderLastWins) {
   // Both clusters and clusterSelector given: both must hold (edge-2 is not in eu).
   ResolvedPolicy edge2 = ResolveOn(p, "edge-2");
   EXPECT_EQ(edge2.spec.enforcement, admission::Enforcement::kDeny);
-  EXPECT_EQ(internal::FromValue(edge2.spec.parameters),
-            Json::parse(R"({"labels": ["team"], "limits": {"cpu": "1", "memory": "1Gi"}, "drop": 1})"));
+  EXPECT_EQ(
+      internal::FromValue(edge2.spec.parameters),
+      Json::parse(R"({"labels": ["team"], "limits": {"cpu": "1", "memory": "1Gi"}, "drop": 1})"));
   // The unplaced base is untouched and different.
   EXPECT_NE(eu.revision, us.revision);
   EXPECT_NE(us.revision, edge2.revision);
@@ -127,7 +128,8 @@ TEST(PlacementTest, FailurePolicyFollowsOverriddenEnforcementUnlessWritten) {
 TEST(PlacementTest, RevisionIgnoresKeyOrderAndInputOrder) {
   Json a = Json::parse(R"({"parameters": {"x": 1, "y": {"b": 2, "a": [1, 2]}},
       "match": {"operations": ["CREATE"], "kinds": [{"kinds": ["Pod"], "apiGroups": [""]}]}})");
-  Json b = Json::parse(R"({"match": {"kinds": [{"apiGroups": [""], "kinds": ["Pod"]}], "operations": ["CREATE"]},
+  Json b = Json::parse(
+      R"({"match": {"kinds": [{"apiGroups": [""], "kinds": ["Pod"]}], "operations": ["CREATE"]},
       "parameters": {"y": {"a": [1, 2], "b": 2}, "x": 1}})");
   FederatedPolicy pa = Policy("p", a), pb = Policy("p", b);
   ResolvedPolicy ra = ResolveOn(pa, "edge-1"), rb = ResolveOn(pb, "edge-1");

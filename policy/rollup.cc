@@ -227,8 +227,7 @@ FederatedPolicyStatus RollUp(const RollUpInput& in) {
     cond(kConditionReady, false, "ClusterUnreachable",
          "member clusters not answering: " + JoinNames(unreachable));
   } else {
-    cond(kConditionReady, false, "Progressing",
-         st.cluster_summary + " clusters synced");
+    cond(kConditionReady, false, "Progressing", st.cluster_summary + " clusters synced");
   }
   return st;
 }

@@ -63,8 +63,8 @@ struct EngineReport {
   std::string id;
   // policy name -> revision active in this engine.
   std::map<std::string, std::string> active;
-  bool healthy = true;   // false: the engine reported an error activating
-  std::string message;   // the error
+  bool healthy = true;              // false: the engine reported an error activating
+  std::string message;              // the error
   int64_t activated_at_millis = 0;  // when its current bundle became active
 };
 

@@ -103,8 +103,7 @@ TEST(RollUpTest, PhasesPerCluster) {
   EXPECT_NE(st.clusters[2].message.find("0123456789ab"), std::string::npos);
   EXPECT_EQ(st.cluster_summary, "0/3");
   EXPECT_EQ(Cond(st, kConditionPropagated).status, "False");
-  EXPECT_EQ(Cond(st, kConditionPropagated).message,
-            "applied to 1 of 3 clusters; waiting for c, b");
+  EXPECT_EQ(Cond(st, kConditionPropagated).message, "applied to 1 of 3 clusters; waiting for c, b");
   EXPECT_EQ(Cond(st, kConditionReady).reason, "ClusterUnreachable");
 
   // An engine that failed to activate: Failed, and Ready says EngineError.
@@ -152,14 +151,15 @@ TEST(RollUpTest, TransitionTimesChangeOnlyWithStatus) {
 }
 
 TEST(RollUpTest, SyntaxErrorIsReportedWithLocationAndNotPropagated) {
-  FederatedPolicy bad = Policy("broken", {}, "package fedra.policies.broken\nviolation contains x if {\n  x := \n}\n");
+  FederatedPolicy bad = Policy(
+      "broken", {}, "package fedra.policies.broken\nviolation contains x if {\n  x := \n}\n");
   CompileReport report = CheckCompiles(bad);
   EXPECT_FALSE(report.ok);
   EXPECT_FALSE(MayPropagate(report));
   ASSERT_FALSE(report.messages.empty());
   EXPECT_NE(report.messages[0].find("broken/main.rego:"), std::string::npos) << report.messages[0];
-  EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(
-      report.messages[0][report.messages[0].find("main.rego:") + 10])))
+  EXPECT_TRUE(std::isdigit(
+      static_cast<unsigned char>(report.messages[0][report.messages[0].find("main.rego:") + 10])))
       << report.messages[0];
 
   RollUpInput in;

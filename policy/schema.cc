@@ -18,14 +18,43 @@ namespace {
 constexpr int kMaxDepth = 64;
 
 const std::set<std::string>& KnownKeywords() {
-  static const std::set<std::string> k = {
-      "type", "format", "description", "title", "properties", "required", "items",
-      "additionalProperties", "enum", "default", "minimum", "maximum", "exclusiveMinimum",
-      "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems",
-      "minProperties", "maxProperties", "multipleOf", "nullable", "allOf", "anyOf", "oneOf",
-      "not", "example", "externalDocs", "uniqueItems", "x-kubernetes-preserve-unknown-fields",
-      "x-kubernetes-int-or-string", "x-kubernetes-embedded-resource", "x-kubernetes-list-type",
-      "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-validations"};
+  static const std::set<std::string> k = {"type",
+                                          "format",
+                                          "description",
+                                          "title",
+                                          "properties",
+                                          "required",
+                                          "items",
+                                          "additionalProperties",
+                                          "enum",
+                                          "default",
+                                          "minimum",
+                                          "maximum",
+                                          "exclusiveMinimum",
+                                          "exclusiveMaximum",
+                                          "minLength",
+                                          "maxLength",
+                                          "pattern",
+                                          "minItems",
+                                          "maxItems",
+                                          "minProperties",
+                                          "maxProperties",
+                                          "multipleOf",
+                                          "nullable",
+                                          "allOf",
+                                          "anyOf",
+                                          "oneOf",
+                                          "not",
+                                          "example",
+                                          "externalDocs",
+                                          "uniqueItems",
+                                          "x-kubernetes-preserve-unknown-fields",
+                                          "x-kubernetes-int-or-string",
+                                          "x-kubernetes-embedded-resource",
+                                          "x-kubernetes-list-type",
+                                          "x-kubernetes-list-map-keys",
+                                          "x-kubernetes-map-type",
+                                          "x-kubernetes-validations"};
   return k;
 }
 
@@ -35,7 +64,7 @@ bool IsTrue(const Json& s, const char* key) {
 
 std::string TypeOf(const Json& s) {
   return s.is_object() && s.contains("type") && s["type"].is_string() ? s["type"].get<std::string>()
-                                                                       : std::string();
+                                                                      : std::string();
 }
 
 bool MatchesType(const std::string& type, const Json& v) {
@@ -68,23 +97,26 @@ void Structural(const Json& s, const std::string& path, bool in_junctor, int dep
   const std::string type = TypeOf(s);
   if (in_junctor) {
     for (const char* k : {"type", "description", "default", "additionalProperties", "nullable"}) {
-      if (s.contains(k)) errors->push_back({Join(path, k), "must not be set inside allOf/anyOf/oneOf/not"});
+      if (s.contains(k))
+        errors->push_back({Join(path, k), "must not be set inside allOf/anyOf/oneOf/not"});
     }
   } else if (type.empty() && !IsTrue(s, "x-kubernetes-int-or-string") &&
              !IsTrue(s, "x-kubernetes-preserve-unknown-fields")) {
     errors->push_back({Join(path, "type"), "must not be empty for specified fields"});
   }
-  static const std::set<std::string> kTypes = {"object", "array",  "string",
+  static const std::set<std::string> kTypes = {"object",  "array",  "string",
                                                "integer", "number", "boolean"};
   if (!type.empty() && !kTypes.count(type)) {
     errors->push_back({Join(path, "type"), "\"" + type + "\" is not a schema type"});
   }
   if (s.contains("x-kubernetes-preserve-unknown-fields") &&
       !IsTrue(s, "x-kubernetes-preserve-unknown-fields")) {
-    errors->push_back({Join(path, "x-kubernetes-preserve-unknown-fields"), "must be true or absent"});
+    errors->push_back(
+        {Join(path, "x-kubernetes-preserve-unknown-fields"), "must be true or absent"});
   }
   if (s.contains("properties") && s.contains("additionalProperties")) {
-    errors->push_back({Join(path, "additionalProperties"), "must not be used together with properties"});
+    errors->push_back(
+        {Join(path, "additionalProperties"), "must not be used together with properties"});
   }
   if ((s.contains("properties") || s.contains("additionalProperties")) && !type.empty() &&
       type != "object") {
@@ -130,8 +162,8 @@ void Structural(const Json& s, const std::string& path, bool in_junctor, int dep
       errors->push_back({lp, "set lists must have scalar items"});
     }
     if (lt == "map") {
-      if (!s.contains("x-kubernetes-list-map-keys") || !s["x-kubernetes-list-map-keys"].is_array() ||
-          s["x-kubernetes-list-map-keys"].empty()) {
+      if (!s.contains("x-kubernetes-list-map-keys") ||
+          !s["x-kubernetes-list-map-keys"].is_array() || s["x-kubernetes-list-map-keys"].empty()) {
         errors->push_back({Join(path, "x-kubernetes-list-map-keys"), "required for map lists"});
       } else {
         std::vector<std::string> req;
@@ -260,10 +292,12 @@ void Validate(const Json& s, const Json& v, const std::string& path, int depth, 
   }
   if (v.is_string()) {
     const std::string str = v.get<std::string>();
-    if (s.contains("minLength") && static_cast<int64_t>(str.size()) < s["minLength"].get<int64_t>()) {
+    if (s.contains("minLength") &&
+        static_cast<int64_t>(str.size()) < s["minLength"].get<int64_t>()) {
       errors->push_back({path, "should be at least " + s["minLength"].dump() + " chars long"});
     }
-    if (s.contains("maxLength") && static_cast<int64_t>(str.size()) > s["maxLength"].get<int64_t>()) {
+    if (s.contains("maxLength") &&
+        static_cast<int64_t>(str.size()) > s["maxLength"].get<int64_t>()) {
       errors->push_back({path, "may not be longer than " + s["maxLength"].dump()});
     }
     if (s.contains("pattern") && s["pattern"].is_string()) {
@@ -342,9 +376,9 @@ void Validate(const Json& s, const Json& v, const std::string& path, int depth, 
         Validate(s["properties"][k], item, p, depth + 1, false, errors);
       } else if (s.contains("additionalProperties") && s["additionalProperties"].is_object()) {
         Validate(s["additionalProperties"], item, p, depth + 1, false, errors);
-      } else if (!preserve && !(s.contains("additionalProperties") &&
-                                s["additionalProperties"].is_boolean() &&
-                                s["additionalProperties"].get<bool>())) {
+      } else if (!preserve &&
+                 !(s.contains("additionalProperties") && s["additionalProperties"].is_boolean() &&
+                   s["additionalProperties"].get<bool>())) {
         errors->push_back({p, "unknown field \"" + k + "\""});
       }
     }
@@ -359,7 +393,8 @@ void Defaults(const Json& s, Json* v, int depth) {
       if (v->contains(k)) Defaults(ps, &(*v)[k], depth + 1);
     }
   }
-  if (v->is_object() && s.contains("additionalProperties") && s["additionalProperties"].is_object()) {
+  if (v->is_object() && s.contains("additionalProperties") &&
+      s["additionalProperties"].is_object()) {
     for (auto& [k, item] : v->items()) Defaults(s["additionalProperties"], &item, depth + 1);
   }
   if (v->is_array() && s.contains("items")) {
@@ -380,7 +415,8 @@ std::vector<std::string> StringList(const Json& j) {
 
 std::vector<FieldError> CheckStructural(const Json& schema, const std::string& path) {
   std::vector<FieldError> errors;
-  if (TypeOf(schema) != "object") errors.push_back({Join(path, "type"), "the root must be an object"});
+  if (TypeOf(schema) != "object")
+    errors.push_back({Join(path, "type"), "the root must be an object"});
   Structural(schema, path, false, 0, &errors);
   return errors;
 }
@@ -397,7 +433,7 @@ std::vector<FieldError> CheckCrd(const Json& doc, CrdInfo* out) {
   std::vector<FieldError> errors;
   auto str = [](const Json& o, const char* k) {
     return o.is_object() && o.contains(k) && o[k].is_string() ? o[k].get<std::string>()
-                                                               : std::string();
+                                                              : std::string();
   };
   if (str(doc, "apiVersion") != "apiextensions.k8s.io/v1") {
     errors.push_back({"apiVersion", "must be apiextensions.k8s.io/v1"});
@@ -481,7 +517,8 @@ std::vector<FieldError> CheckCrd(const Json& doc, CrdInfo* out) {
       }
     }
   }
-  if (storage != 1) errors.push_back({"spec.versions", "exactly one version must be the storage version"});
+  if (storage != 1)
+    errors.push_back({"spec.versions", "exactly one version must be the storage version"});
   return errors;
 }
 

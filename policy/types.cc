@@ -156,7 +156,8 @@ Status ParsePlacement(const Json& spec, Placement* out) {
   FEDRA_RETURN_IF_ERROR(OptObject(spec, "placement", "spec", &p));
   if (p.is_null()) return Status::OK();
   const std::string path = "spec.placement";
-  FEDRA_RETURN_IF_ERROR(internal::ParseSelector(p, "clusterSelector", path, &out->cluster_selector));
+  FEDRA_RETURN_IF_ERROR(
+      internal::ParseSelector(p, "clusterSelector", path, &out->cluster_selector));
   FEDRA_RETURN_IF_ERROR(OptStrings(p, "clusters", path, &out->clusters));
   std::vector<std::string> tiers;
   FEDRA_RETURN_IF_ERROR(OptStrings(p, "tiers", path, &tiers));

@@ -21,12 +21,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "admission/policy.h"
 #include "fedra/status.h"
@@ -73,9 +72,9 @@ struct ObjectMeta {
 
 // A kstatus condition (metav1.Condition).
 struct Condition {
-  std::string type;                  // "Ready"
-  std::string status;                // "True" | "False" | "Unknown"
-  std::string reason;                // CamelCase
+  std::string type;    // "Ready"
+  std::string status;  // "True" | "False" | "Unknown"
+  std::string reason;  // CamelCase
   std::string message;
   std::string last_transition_time;  // RFC 3339
   int64_t observed_generation = 0;

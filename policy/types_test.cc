@@ -34,7 +34,7 @@ TEST(TypesTest, ParsesEveryFederatedPolicyField) {
   EXPECT_EQ(p.metadata.labels.at("team"), "sec");
   EXPECT_EQ(p.spec.policy.name, "labels");
   EXPECT_EQ(p.spec.policy.enforcement, admission::Enforcement::kWarn);
-  EXPECT_EQ(p.spec.policy.type, admission::PolicyType::kAdmission);  // default
+  EXPECT_EQ(p.spec.policy.type, admission::PolicyType::kAdmission);            // default
   EXPECT_EQ(p.spec.policy.failure_policy, admission::FailurePolicy::kIgnore);  // Warn's default
   EXPECT_FALSE(p.spec.failure_policy_set);
   ASSERT_EQ(p.spec.policy.modules.size(), 1u);
@@ -142,8 +142,9 @@ TEST(TypesTest, ValidationListsEveryRuleWithItsPath) {
   Status s = ErrorsToStatus(errors);
   EXPECT_NE(s.message().find("spec.placement.clusters[1]: duplicate cluster \"a\""),
             std::string_view::npos);
-  EXPECT_NE(s.message().find("spec.overrides[2].clusters[0]: \"zz\" is not in spec.placement.clusters"),
-            std::string_view::npos);
+  EXPECT_NE(
+      s.message().find("spec.overrides[2].clusters[0]: \"zz\" is not in spec.placement.clusters"),
+      std::string_view::npos);
   EXPECT_TRUE(ErrorsToStatus({}).ok());
 }
 
@@ -178,8 +179,7 @@ TEST(TypesTest, MemberClusterErrors) {
   Json doc = ToJson(Cluster("c"));
   doc["spec"]["tier"] = "fog";
   MemberCluster c;
-  EXPECT_EQ(ParseMemberCluster(doc, &c).message(),
-            "spec.tier: \"fog\" is not one of cloud, edge");
+  EXPECT_EQ(ParseMemberCluster(doc, &c).message(), "spec.tier: \"fog\" is not one of cloud, edge");
   doc = ToJson(Cluster("c"));
   doc["spec"].erase("kubeconfigSecretRef");
   EXPECT_EQ(ParseMemberCluster(doc, &c).message(), "spec.kubeconfigSecretRef: required");

@@ -83,8 +83,8 @@ std::vector<FieldError> ValidateFederatedPolicy(const FederatedPolicy& p) {
   CheckMax(s.overrides.size(), kMaxOverrides, "spec.overrides", &errors);
   CheckClusterNames(s.placement.clusters, "spec.placement.clusters", &errors);
   for (size_t i = 0; i < s.placement.tiers.size(); ++i) {
-    if (std::find(s.placement.tiers.begin(), s.placement.tiers.begin() + i,
-                  s.placement.tiers[i]) != s.placement.tiers.begin() + i) {
+    if (std::find(s.placement.tiers.begin(), s.placement.tiers.begin() + i, s.placement.tiers[i]) !=
+        s.placement.tiers.begin() + i) {
       errors.push_back({Index("spec.placement.tiers", i),
                         "duplicate tier \"" + std::string(TierName(s.placement.tiers[i])) + "\""});
     }
