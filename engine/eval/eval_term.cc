@@ -12,8 +12,7 @@ std::string FormatForPrint(const Value& v) {
   return ToRegoString(v);
 }
 
-bool Evaluator::IsGround(const ir::Term& t) const {
-  if (!t.has_vars) return true;
+bool Evaluator::IsGroundComposite(const ir::Term& t) const {
   switch (t.op) {
     case ir::TermOp::kLocal:
       return frame_[t.slot].defined();

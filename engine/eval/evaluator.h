@@ -118,8 +118,13 @@ class Evaluator {
   Flow CallFunction(const ir::RuleNode* node, const ir::Term& t, std::span<const Value> args,
                     ValueCont k);
   Flow CallPrint(const ir::Term& t, ValueCont k);
-  // True when every local in `t` is bound.
-  bool IsGround(const ir::Term& t) const;
+  // True when every local in `t` is bound. The common cases inline.
+  bool IsGround(const ir::Term& t) const {
+    if (!t.has_vars) return true;
+    if (t.op == ir::TermOp::kLocal) return frame_[t.slot].defined();
+    return IsGroundComposite(t);
+  }
+  bool IsGroundComposite(const ir::Term& t) const;
 
   // Unification (unify.cc).
   Flow Unify(const ir::Term& a, const ir::Term& b, Cont k);
