@@ -185,5 +185,46 @@ TEST(PlacementTest, MemberPolicyCarriesHubAndRevision) {
   EXPECT_EQ(ToMemberPolicy(r, "hub").metadata.labels.count(std::string(kPolicyLabel)), 0u);
 }
 
+// PlaceAll resolves each policy once for the clusters no override touches;
+// the result must be what Resolve gives cluster by cluster.
+TEST(PlacementTest, PlaceAllAgreesWithResolveAtScale) {
+  std::vector<MemberCluster> fleet;
+  for (int i = 0; i < 50; ++i) {
+    fleet.push_back(Cluster("c" + std::to_string(i), i % 5 == 0 ? "edge" : "cloud",
+                            {{"env", i % 2 ? "prod" : "dev"}, {"idx", std::to_string(i)}}));
+  }
+  std::vector<FederatedPolicy> policies;
+  for (int i = 0; i < 100; ++i) {
+    Json extra = Json::object();
+    if (i % 3 == 0)
+      extra["placement"] = {{"clusterSelector", {{"matchLabels", {{"env", "prod"}}}}}};
+    if (i % 4 == 0) {
+      extra["overrides"] = {
+          {{"clusters", {"c1", "c3"}}, {"enforcement", "Warn"}},
+          {{"clusterSelector", {{"matchLabels", {{"idx", "7"}}}}}, {"suspend", true}}};
+    }
+    if (i % 10 == 0) extra["placement"]["tiers"] = {"edge"};
+    policies.push_back(Policy("p" + std::to_string(i), extra));
+  }
+  std::vector<ResolvedPolicy> placed = PlaceAll(policies, fleet);
+  size_t expected = 0;
+  for (const MemberCluster& c : fleet) {
+    for (const FederatedPolicy& p : policies) {
+      ResolvedPolicy r;
+      if (!Resolve(p, c, &r)) continue;
+      ++expected;
+      auto it = std::find_if(placed.begin(), placed.end(), [&](const ResolvedPolicy& x) {
+        return x.cluster == r.cluster && x.policy == r.policy;
+      });
+      ASSERT_NE(it, placed.end()) << r.policy << " on " << r.cluster;
+      EXPECT_EQ(it->revision, r.revision);
+      EXPECT_EQ(it->tier, r.tier);
+      EXPECT_EQ(it->spec.enforcement, r.spec.enforcement);
+    }
+  }
+  EXPECT_EQ(placed.size(), expected);
+  EXPECT_GT(expected, 1000u);
+}
+
 }  // namespace
 }  // namespace fedra::policy

@@ -215,6 +215,18 @@ TEST(TypesTest, MemberPolicyRoundTrip) {
   EXPECT_EQ(ToJson(back), out);
 }
 
+TEST(TypesTest, DeepParametersAreRejectedNotRecursedInto) {
+  Json deep = Json::object();
+  Json* cur = &deep;
+  for (int i = 0; i < 1500; ++i) cur = &((*cur)["a"] = Json::object());
+  Json doc = PolicyDoc();
+  doc["spec"]["parameters"] = deep;
+  FederatedPolicy p;
+  Status s = ParseFederatedPolicy(doc, &p);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.ToString().find("depth"), std::string::npos) << s.ToString();
+}
+
 TEST(TypesTest, DnsSubdomain) {
   EXPECT_TRUE(IsDnsSubdomain("a"));
   EXPECT_TRUE(IsDnsSubdomain("edge-1.eu"));
