@@ -172,4 +172,28 @@ MemberPolicy ToMemberPolicy(const ResolvedPolicy& resolved, std::string_view hub
   return mp;
 }
 
+Json ToApplyJson(const MemberPolicy& member_policy) {
+  MemberPolicy copy = member_policy;
+  copy.metadata.uid.clear();
+  copy.metadata.resource_version.clear();
+  copy.metadata.generation = 0;
+  Json out = ToJson(copy);
+  out.erase("status");
+  return out;
+}
+
+bool NeedsApply(const MemberPolicy& found, const ResolvedPolicy& want, std::string_view hub) {
+  auto label = [&found](std::string_view key) -> std::string_view {
+    auto it = found.metadata.labels.find(std::string(key));
+    return it == found.metadata.labels.end() ? std::string_view() : std::string_view(it->second);
+  };
+  if (label(kHubLabel) != hub) return true;
+  if (label(kRevisionLabel) != std::string_view(want.revision).substr(0, kRevisionLabelChars)) {
+    return true;
+  }
+  admission::PolicySpec spec = found.spec;
+  spec.name = want.policy;
+  return ContentRevision(spec) != want.revision;
+}
+
 }  // namespace fedra::policy

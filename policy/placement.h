@@ -74,6 +74,16 @@ std::string ContentRevision(const admission::PolicySpec& spec);
 // first kRevisionLabelChars digits, annotation kRevisionAnnotation=revision.
 MemberPolicy ToMemberPolicy(const ResolvedPolicy& resolved, std::string_view hub);
 
+// The object to server-side apply (field manager fedra-operator): the
+// MemberPolicy without status, uid or resourceVersion.
+Json ToApplyJson(const MemberPolicy& member_policy);
+
+// True when `found` (read from the member) is not what the hub wants there:
+// its content hashes to another revision (an edit made in the member, or an
+// older copy), or the hub/revision labels differ. The operator then applies
+// again, which reverts the edit.
+bool NeedsApply(const MemberPolicy& found, const ResolvedPolicy& want, std::string_view hub);
+
 }  // namespace fedra::policy
 
 #endif  // FEDRA_POLICY_PLACEMENT_H_

@@ -185,6 +185,37 @@ TEST(PlacementTest, MemberPolicyCarriesHubAndRevision) {
   EXPECT_EQ(ToMemberPolicy(r, "hub").metadata.labels.count(std::string(kPolicyLabel)), 0u);
 }
 
+TEST(PlacementTest, DriftInTheMemberIsDetected) {
+  ResolvedPolicy want = ResolveOn(Policy("labels"), "edge-1");
+  MemberPolicy applied = ToMemberPolicy(want, "hub-1");
+  Json payload = ToApplyJson(applied);
+  EXPECT_FALSE(payload.contains("status"));
+  EXPECT_EQ(payload["kind"], "MemberPolicy");
+  // Read back from the member (the API server adds uid, resourceVersion, ...).
+  Json stored = payload;
+  stored["metadata"]["uid"] = "u-1";
+  stored["metadata"]["resourceVersion"] = "42";
+  stored["status"] = {{"revision", want.revision}};
+  MemberPolicy found;
+  ASSERT_TRUE(ParseMemberPolicy(stored, &found).ok());
+  EXPECT_FALSE(NeedsApply(found, want, "hub-1"));
+  EXPECT_TRUE(NeedsApply(found, want, "hub-2"));  // another hub's copy
+  // Someone in the member relaxes the policy.
+  Json edited = stored;
+  edited["spec"]["enforcement"] = "DryRun";
+  ASSERT_TRUE(ParseMemberPolicy(edited, &found).ok());
+  EXPECT_TRUE(NeedsApply(found, want, "hub-1"));
+  edited = stored;
+  edited["spec"]["modules"][0]["rego"] =
+      "package fedra.policies.labels\nviolation contains 1 if false\n";
+  ASSERT_TRUE(ParseMemberPolicy(edited, &found).ok());
+  EXPECT_TRUE(NeedsApply(found, want, "hub-1"));
+  edited = stored;
+  edited["metadata"]["labels"].erase(std::string(kRevisionLabel));
+  ASSERT_TRUE(ParseMemberPolicy(edited, &found).ok());
+  EXPECT_TRUE(NeedsApply(found, want, "hub-1"));
+}
+
 // PlaceAll resolves each policy once for the clusters no override touches;
 // the result must be what Resolve gives cluster by cluster.
 TEST(PlacementTest, PlaceAllAgreesWithResolveAtScale) {
