@@ -149,6 +149,22 @@ TEST_F(CrdsTest, StructuralCheckerCatchesWhatTheApiServerRejects) {
     for (const FieldError& e : errors) found = found || e.path == c.want_path;
     EXPECT_TRUE(found) << c.schema << " -> " << Describe(errors);
   }
+  // Keywords with values of the wrong type are errors, never exceptions.
+  Json odd = Json::parse(R"({"type": "object", "properties": {
+      "a": {"type": "string", "minLength": "3", "format": 7, "pattern": "("},
+      "b": {"type": "array", "items": {"type": "string"}, "x-kubernetes-list-type": "set",
+            "x-kubernetes-list-map-keys": [1], "maxItems": 1.5},
+      "c": {"type": "integer", "minimum": "0"}}})");
+  std::vector<FieldError> odd_errors = CheckStructural(odd, "x");
+  EXPECT_GE(odd_errors.size(), 5u) << Describe(odd_errors);
+  Json obj = {{"a", "xy"}, {"b", {"p", "q"}}, {"c", -1}};
+  EXPECT_FALSE(ValidateAgainstSchema(odd, obj).empty());
+  ApplyDefaults(odd, &obj);
+  CrdInfo info;
+  EXPECT_FALSE(CheckCrd(Json::array(), &info).empty());
+  EXPECT_FALSE(
+      CheckCrd(Json::parse(R"({"spec": {"versions": [{"served": "yes", "storage": 1}]}})"), &info)
+          .empty());
   EXPECT_TRUE(CheckStructural(Json::parse(R"({"type": "object", "properties": {
       "p": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
       "q": {"x-kubernetes-int-or-string": true}}})"),

@@ -14,6 +14,16 @@ using internal::Join;
 
 namespace {
 
+// A bad pattern is reported as a field error; RE2 need not log it too.
+const RE2::Options& QuietRe2() {
+  static const RE2::Options options = [] {
+    RE2::Options o;
+    o.set_log_errors(false);
+    return o;
+  }();
+  return options;
+}
+
 // Schemas nest far less than this; a deeper one is reported, not followed.
 constexpr int kMaxDepth = 64;
 
@@ -93,6 +103,23 @@ void Structural(const Json& s, const std::string& path, bool in_junctor, int dep
   if (s.contains("$ref")) errors->push_back({Join(path, "$ref"), "$ref is not allowed"});
   if (IsTrue(s, "uniqueItems")) {
     errors->push_back({Join(path, "uniqueItems"), "must not be true (use x-kubernetes-list-type)"});
+  }
+  for (const char* k :
+       {"minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"}) {
+    if (s.contains(k) && !s[k].is_number_integer()) {
+      errors->push_back({Join(path, k), "expected an integer"});
+    }
+  }
+  for (const char* k : {"minimum", "maximum", "multipleOf"}) {
+    if (s.contains(k) && !s[k].is_number()) errors->push_back({Join(path, k), "expected a number"});
+  }
+  for (const char* k : {"type", "format", "description", "pattern", "x-kubernetes-list-type",
+                        "x-kubernetes-map-type"}) {
+    if (s.contains(k) && !s[k].is_string()) errors->push_back({Join(path, k), "expected a string"});
+  }
+  if (s.contains("pattern") && s["pattern"].is_string() &&
+      !RE2(s["pattern"].get<std::string>(), QuietRe2()).ok()) {
+    errors->push_back({Join(path, "pattern"), "does not compile"});
   }
   const std::string type = TypeOf(s);
   if (in_junctor) {
@@ -301,7 +328,7 @@ void Validate(const Json& s, const Json& v, const std::string& path, int depth, 
       errors->push_back({path, "may not be longer than " + s["maxLength"].dump()});
     }
     if (s.contains("pattern") && s["pattern"].is_string()) {
-      RE2 re(s["pattern"].get<std::string>());
+      RE2 re(s["pattern"].get<std::string>(), QuietRe2());
       if (!re.ok()) {
         errors->push_back({path, "schema pattern does not compile"});
       } else if (!RE2::PartialMatch(str, re)) {
@@ -411,9 +438,7 @@ std::vector<std::string> StringList(const Json& j) {
   return out;
 }
 
-}  // namespace
-
-std::vector<FieldError> CheckStructural(const Json& schema, const std::string& path) {
+std::vector<FieldError> CheckStructuralUnchecked(const Json& schema, const std::string& path) {
   std::vector<FieldError> errors;
   if (TypeOf(schema) != "object")
     errors.push_back({Join(path, "type"), "the root must be an object"});
@@ -421,15 +446,15 @@ std::vector<FieldError> CheckStructural(const Json& schema, const std::string& p
   return errors;
 }
 
-void ApplyDefaults(const Json& schema, Json* obj) { Defaults(schema, obj, 0); }
+void ApplyDefaultsUnchecked(const Json& schema, Json* obj) { Defaults(schema, obj, 0); }
 
-std::vector<FieldError> ValidateAgainstSchema(const Json& schema, const Json& obj) {
+std::vector<FieldError> ValidateUnchecked(const Json& schema, const Json& obj) {
   std::vector<FieldError> errors;
   Validate(schema, obj, "", 0, true, &errors);
   return errors;
 }
 
-std::vector<FieldError> CheckCrd(const Json& doc, CrdInfo* out) {
+std::vector<FieldError> CheckCrdUnchecked(const Json& doc, CrdInfo* out) {
   std::vector<FieldError> errors;
   auto str = [](const Json& o, const char* k) {
     return o.is_object() && o.contains(k) && o[k].is_string() ? o[k].get<std::string>()
@@ -520,6 +545,51 @@ std::vector<FieldError> CheckCrd(const Json& doc, CrdInfo* out) {
   if (storage != 1)
     errors.push_back({"spec.versions", "exactly one version must be the storage version"});
   return errors;
+}
+
+}  // namespace
+
+// The public entry points: a schema or document of the wrong shape (a
+// keyword with a value of the wrong type) makes nlohmann throw; that becomes
+// an error here instead of escaping.
+namespace {
+
+FieldError Malformed(const std::string& path, const std::exception& e) {
+  return {path.empty() ? "$" : path, std::string("malformed: ") + e.what()};
+}
+
+}  // namespace
+
+std::vector<FieldError> CheckStructural(const Json& schema, const std::string& path) {
+  try {
+    return CheckStructuralUnchecked(schema, path);
+  } catch (const Json::exception& e) {
+    return {Malformed(path, e)};
+  }
+}
+
+void ApplyDefaults(const Json& schema, Json* obj) {
+  try {
+    ApplyDefaultsUnchecked(schema, obj);
+  } catch (const Json::exception&) {
+    // Defaults stop where the schema is malformed; validation reports it.
+  }
+}
+
+std::vector<FieldError> ValidateAgainstSchema(const Json& schema, const Json& obj) {
+  try {
+    return ValidateUnchecked(schema, obj);
+  } catch (const Json::exception& e) {
+    return {Malformed("", e)};
+  }
+}
+
+std::vector<FieldError> CheckCrd(const Json& doc, CrdInfo* out) {
+  try {
+    return CheckCrdUnchecked(doc, out);
+  } catch (const Json::exception& e) {
+    return {Malformed("", e)};
+  }
 }
 
 }  // namespace fedra::policy
