@@ -60,6 +60,13 @@ Status AssembleBundle(std::string_view cluster, Tier tier, std::vector<ResolvedP
     }
   }
   bundle::Bundle b;
+  // The manifest's rego_version covers every module when they agree; v0
+  // Gatekeeper templates beside v1 policies need per-file versions
+  // (Module::rego_version, written as the manifest's file_rego_versions).
+  bool all_v0 =
+      !modules.empty() && std::all_of(modules.begin(), modules.end(),
+                                      [](const bundle::Module& m) { return m.rego_version == 0; });
+  if (all_v0) b.rego_version = 0;
   b.revision = internal::Sha256Hex(internal::CanonicalJson(revisions));
   b.roots = {""};
   internal::Json metadata = {{"cluster", std::string(cluster)},

@@ -7,6 +7,10 @@
 //              roots: [""]  (Gatekeeper templates keep their own packages,
 //                            which need not lie under data.fedra)
 //              metadata: {"cluster", "tier", "policies": {<name>: <revision>}}
+//              rego_version: 0 when every module is Rego v0; otherwise each
+//              module's Module::rego_version says (bundle::WriteBundle must
+//              write those as file_rego_versions for a v0 policy to load
+//              beside v1 ones; it does not yet)
 //
 // Assembly is deterministic: the same resolved policies, in any order, give
 // an equal Bundle and, through bundle::WriteBundle, equal bytes (and ETag).

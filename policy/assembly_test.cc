@@ -169,5 +169,66 @@ TEST(AssemblyTest, EngineLoadsTheBundleAndEnforcesOverrides) {
   EXPECT_NE(r.warnings[1].find("missing label team"), std::string::npos);
 }
 
+// A Rego v0 policy (a Gatekeeper template's Rego, unchanged) next to a v1
+// one: the bundle must tell the engine which syntax each module uses.
+// Disabled: bundle::WriteBundle writes only the manifest's rego_version, not
+// file_rego_versions from Module::rego_version, so the v0 module is read back
+// as v1 and rejected. Enable once WriteBundle writes per-file versions.
+TEST(AssemblyTest, DISABLED_MixedRegoVersionsSurviveTheBundle) {
+  const char* v0 =
+      "package k8srequiredlabels\n"
+      "violation[{\"msg\": msg}] {\n"
+      "  not input.review.object.metadata.labels.owner\n"
+      "  msg := \"owner label required\"\n"
+      "}\n";
+  std::vector<FederatedPolicy> policies = {Policy("gk", {{"regoVersion", "v0"}}, v0),
+                                           Policy("labels")};
+  MemberCluster c = Cluster("cloud-1");
+  bundle::Bundle b;
+  ASSERT_TRUE(AssembleBundle("cloud-1", Tier::kCloud, Resolved(c, policies), &b).ok());
+  std::string targz;
+  ASSERT_TRUE(bundle::WriteBundle(b, {}, &targz).ok());
+  bundle::Bundle read;
+  Status s = bundle::ReadBundle(targz, {}, &read);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  std::vector<admission::PolicyModule> modules;
+  for (const bundle::Module& m : read.modules) modules.push_back({m.path, m.source});
+  admission::PolicySource src;
+  ASSERT_TRUE(admission::PoliciesFromData(read.data, modules, &src).ok());
+  std::shared_ptr<const admission::Revision> rev;
+  s = admission::Build(std::move(src), {}, &rev);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(rev->policies().size(), 2u);
+}
+
+// Only v0 modules: the manifest says so and the engine reads them as v0.
+TEST(AssemblyTest, RegoV0OnlyBundle) {
+  const char* v0 =
+      "package k8srequiredlabels\n"
+      "violation[{\"msg\": msg}] {\n"
+      "  not input.review.object.metadata.labels.owner\n"
+      "  msg := \"owner label required\"\n"
+      "}\n";
+  MemberCluster c = Cluster("cloud-1");
+  bundle::Bundle b;
+  ASSERT_TRUE(AssembleBundle("cloud-1", Tier::kCloud,
+                             Resolved(c, {Policy("gk", {{"regoVersion", "v0"}}, v0)}), &b)
+                  .ok());
+  EXPECT_EQ(b.rego_version, 0);
+  std::string targz;
+  ASSERT_TRUE(bundle::WriteBundle(b, {}, &targz).ok());
+  bundle::Bundle read;
+  Status s = bundle::ReadBundle(targz, {}, &read);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  std::vector<admission::PolicyModule> modules;
+  for (const bundle::Module& m : read.modules) modules.push_back({m.path, m.source});
+  admission::PolicySource src;
+  ASSERT_TRUE(admission::PoliciesFromData(read.data, modules, &src).ok());
+  std::shared_ptr<const admission::Revision> rev;
+  s = admission::Build(std::move(src), {}, &rev);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(rev->policies().size(), 1u);
+}
+
 }  // namespace
 }  // namespace fedra::policy
