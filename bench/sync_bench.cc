@@ -13,7 +13,7 @@
 
 #include <utility>  // before cpprestsdk (Asio) with C++20 and Boost 1.74
 
-#include <pplx/threadpool.h>
+#include "http/cpprest_pool.h"
 
 #include <algorithm>
 #include <atomic>
@@ -64,11 +64,7 @@ struct Fleet {
 };
 
 void BM_SyncLatency(benchmark::State& state) {
-  static bool pool = [] {
-    crossplat::threadpool::initialize_with_threads(2);
-    return true;
-  }();
-  (void)pool;
+  http::SizeCpprestPool();
   const int clusters = static_cast<int>(state.range(0));
   const int per_cluster = 10;
   op::hub::HubOptions ho;

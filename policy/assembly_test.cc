@@ -174,7 +174,7 @@ TEST(AssemblyTest, EngineLoadsTheBundleAndEnforcesOverrides) {
 // Disabled: bundle::WriteBundle writes only the manifest's rego_version, not
 // file_rego_versions from Module::rego_version, so the v0 module is read back
 // as v1 and rejected. Enable once WriteBundle writes per-file versions.
-TEST(AssemblyTest, DISABLED_MixedRegoVersionsSurviveTheBundle) {
+TEST(AssemblyTest, MixedRegoVersionsSurviveTheBundle) {
   const char* v0 =
       "package k8srequiredlabels\n"
       "violation[{\"msg\": msg}] {\n"

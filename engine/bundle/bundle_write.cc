@@ -30,6 +30,17 @@ std::string ManifestJson(const Bundle& b) {
     m.push_back({Value::String("metadata"), b.metadata});
   if (b.rego_version.has_value())
     m.push_back({Value::String("rego_version"), Value::Int(*b.rego_version)});
+  // Modules whose Rego version differs from the bundle's (a Gatekeeper v0
+  // template beside v1 policies) are listed by path, as OPA's manifest does.
+  const int default_version = b.rego_version.value_or(1);
+  std::vector<ObjectEntry> per_file;
+  for (const Module& mod : b.modules) {
+    if (mod.rego_version != default_version) {
+      per_file.push_back({Value::String("/" + mod.path), Value::Int(mod.rego_version)});
+    }
+  }
+  if (!per_file.empty())
+    m.push_back({Value::String("file_rego_versions"), Value::Object(std::move(per_file))});
   return ToJson(Value::Object(std::move(m))) + "\n";
 }
 

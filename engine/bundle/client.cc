@@ -1,6 +1,7 @@
 // Bundle client: OPA's download protocol over cpprestsdk. See client.h.
 //
 // With -std=c++20 and Boost 1.74, Asio needs <utility> before its headers.
+#include "http/cpprest_pool.h"
 #include "bundle/client.h"
 
 #include <cpprest/containerstream.h>
@@ -32,16 +33,6 @@ constexpr char kBundleMediaType[] = "application/vnd.openpolicyagent.bundles";
 // A long poll that comes back 304 faster than this was not held.
 constexpr milliseconds kMinLongPoll{50};
 
-void InitPool() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    try {
-      crossplat::threadpool::initialize_with_threads(2);
-    } catch (const std::exception&) {
-      // Already sized by the process (or another component): fine.
-    }
-  });
-}
 
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -95,7 +86,7 @@ struct Client::Impl {
     if (http.has_value()) return Status::OK();
     if (options.url.empty())
       return Status::InvalidArgument("bundle client: no bundle URL configured");
-    InitPool();
+    fedra::http::SizeCpprestPool();
     try {
       web::uri uri(utility::conversions::to_string_t(options.url));
       std::string scheme = Lower(uri.scheme());

@@ -10,6 +10,7 @@
 #ifndef FEDRA_HTTP_SESSION_IMPL_H_
 #define FEDRA_HTTP_SESSION_IMPL_H_
 
+#include <array>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -223,6 +224,7 @@ class Session final : public SessionBase {
   void RejectRequest(int status, std::string message) {
     core_->bad_requests.fetch_add(1);
     keep_alive_ = false;
+    linger_ = true;
     state_ = State::kHandling;
     core_->in_flight.fetch_add(1);
     in_flight_ = true;
@@ -281,6 +283,10 @@ class Session final : public SessionBase {
     bhttp::async_write(stream_, *res_, [self = Self()](boost::system::error_code ec, size_t) {
       self->Disarm();
       self->FinishRequest();
+      if (!ec && self->linger_) {
+        self->LingerThenClose();
+        return;
+      }
       if (ec || !self->res_->keep_alive()) {
         self->Close();
         return;
@@ -307,6 +313,33 @@ class Session final : public SessionBase {
     boost::system::error_code ec;
     Lowest().shutdown(tcp::socket::shutdown_both, ec);
     Lowest().close(ec);
+  }
+
+  // After refusing a request whose body was not read, the client may still be
+  // sending it. Closing a socket with unread input makes the kernel send a
+  // reset, which can destroy our answer before the client reads it; so stop
+  // sending, then read and discard what still comes (bounded in bytes and
+  // time) before closing, as nginx's lingering close does.
+  void LingerThenClose() {
+    boost::system::error_code ec;
+    Lowest().shutdown(tcp::socket::shutdown_send, ec);
+    Arm(std::chrono::milliseconds(1000));
+    Drain(0);
+  }
+  void Drain(size_t drained) {
+    if (state_ == State::kClosed) return;
+    if (drained > (8u << 20)) {
+      Close();
+      return;
+    }
+    Lowest().async_read_some(net::buffer(drain_buf_), [self = Self(), drained](boost::system::error_code ec,
+                                                                               size_t n) {
+      if (ec) {
+        self->Close();
+        return;
+      }
+      self->Drain(drained + n);
+    });
   }
 
   // An open connection counts against max_connections until it closes, even
@@ -336,6 +369,8 @@ class Session final : public SessionBase {
   bool first_request_ = true;
   bool in_flight_ = false;  // counted in core_->in_flight
   bool counted_ = true;     // counted in core_->active
+  bool linger_ = false;     // drain the unread request before closing
+  std::array<char, 16384> drain_buf_;
   std::string remote_;
   std::string client_subject_;
 

@@ -3,12 +3,11 @@
 
 #include <utility>  // before cpprestsdk (Asio) with C++20 and Boost 1.74
 
-#include <cpprest/http_client.h>
-#include <pplx/threadpool.h>
 
 #include <cstdio>
 #include <iostream>
 
+#include "http/cpprest_pool.h"
 #include "server/config.h"
 #include "server/engine_server.h"
 #include "server/log.h"
@@ -34,8 +33,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  // cpprestsdk's pool (bundle pulls, status reports) defaults to 40 threads.
-  crossplat::threadpool::initialize_with_threads(2);
+  fedra::http::SizeCpprestPool();  // bundle pulls and status reports
 
   EngineServer engine(config);
   s = engine.Start();

@@ -248,15 +248,22 @@ Status YamlNodeToValue(const YAML::Node& node, Value* out, std::string_view sour
   }
 }
 
-Status ParseYaml(std::string_view text, Value* out, std::string_view source,
-                 const YamlLimits& limits) {
+namespace {
+
+// Loads one document (all = false) or every document of `text`; errors name
+// the source and, when yaml-cpp knows it, line:col.
+Status LoadNodes(std::string_view text, std::string_view source, const YamlLimits& limits,
+                 bool all, std::vector<YAML::Node>* out) {
   if (text.size() > limits.max_bytes) {
     return Status::InvalidArgument(std::string(source) + ": YAML document larger than " +
                                    std::to_string(limits.max_bytes) + " bytes");
   }
-  YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    if (all) {
+      *out = YAML::LoadAll(std::string(text));
+    } else {
+      out->assign(1, YAML::Load(std::string(text)));
+    }
   } catch (const YAML::Exception& e) {
     std::string where(source);
     if (!e.mark.is_null()) {
@@ -266,11 +273,36 @@ Status ParseYaml(std::string_view text, Value* out, std::string_view source,
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string(source) + ": invalid YAML: " + e.what());
   }
-  if (!root.IsDefined()) {
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ParseYaml(std::string_view text, Value* out, std::string_view source,
+                 const YamlLimits& limits) {
+  std::vector<YAML::Node> nodes;
+  FEDRA_RETURN_IF_ERROR(LoadNodes(text, source, limits, false, &nodes));
+  if (!nodes[0].IsDefined()) {
     *out = Value::Null();
     return Status::OK();
   }
-  return YamlNodeToValue(root, out, source, "$", limits);
+  return YamlNodeToValue(nodes[0], out, source, "$", limits);
+}
+
+Status ParseYamlDocuments(std::string_view text, std::vector<Value>* out, std::string_view source,
+                          const YamlLimits& limits) {
+  out->clear();
+  std::vector<YAML::Node> docs;
+  FEDRA_RETURN_IF_ERROR(LoadNodes(text, source, limits, true, &docs));
+  for (size_t i = 0; i < docs.size(); ++i) {
+    if (!docs[i].IsDefined() || docs[i].IsNull()) continue;
+    Value v;
+    std::string path = docs.size() > 1 ? "$doc" + std::to_string(i) : "$";
+    FEDRA_RETURN_IF_ERROR(YamlNodeToValue(docs[i], &v, source, path, limits));
+    if (v.is_null()) continue;
+    out->push_back(std::move(v));
+  }
+  return Status::OK();
 }
 
 }  // namespace fedra::tools

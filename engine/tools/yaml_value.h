@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fedra/status.h"
 #include "fedra/value.h"
@@ -41,6 +42,11 @@ struct YamlLimits {
 // Parses one YAML document. An empty document is null.
 Status ParseYaml(std::string_view text, Value* out, std::string_view source = "yaml",
                  const YamlLimits& limits = {});
+
+// Parses a stream of YAML documents ("---" separated). Empty and null
+// documents are skipped; error paths are "$doc<i>" when there are several.
+Status ParseYamlDocuments(std::string_view text, std::vector<Value>* out,
+                          std::string_view source = "yaml", const YamlLimits& limits = {});
 
 // Converts an already-parsed node. `path` is the node's JSON path for errors
 // ("$" for a document root).

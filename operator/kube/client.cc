@@ -1,6 +1,7 @@
 // Client: requests over cpprestsdk (the Transport) and the REST verbs.
 // Discovery is in discovery.cc.
 // clang-format off
+#include "http/cpprest_pool.h"
 #include <utility>  // before Asio/cpprestsdk: Boost 1.74 with C++20 needs it
 // clang-format on
 
@@ -31,18 +32,6 @@ namespace {
 // What a request without Retry-After waits before retrying a 429.
 constexpr std::chrono::seconds kDefaultRetryAfter{1};
 
-void SizeThreadPool() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // cpprestsdk's default pool has 40 threads; two to four are plenty for
-    // I/O completions. Someone else in the process may have sized it first.
-    size_t n = std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 4);
-    try {
-      crossplat::threadpool::initialize_with_threads(n);
-    } catch (...) {
-    }
-  });
-}
 
 bool Unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -349,7 +338,7 @@ Status Client::Create(RestConfig config, std::unique_ptr<Client>* out) {
   } catch (const std::exception& e) {
     return Status::InvalidArgument("server \"" + config.server + "\": " + e.what());
   }
-  SizeThreadPool();
+  fedra::http::SizeCpprestPool();
   out->reset(new Client(std::move(config)));
   return Status::OK();
 }
