@@ -32,7 +32,7 @@ start_engine() {  # policy dir -> sets port and pid
   pid=$!
   pids+=("$pid")
   for _ in $(seq 100); do
-    port=$(grep -o '"addr":"127.0.0.1:[0-9]*"' "$tmp/engine.log" | head -1 | grep -o '[0-9]*"$' | tr -d '"')
+    port=$(grep -o '"addr":"127.0.0.1:[0-9]*"' "$tmp/engine.log" | head -1 | grep -o '[0-9]*"$' | tr -d '"' || true)
     [[ -n "$port" ]] && curl -sk "https://127.0.0.1:$port/ready" >/dev/null 2>&1 && return 0
     sleep 0.1
   done
