@@ -32,6 +32,12 @@ Status EngineServer::Start() {
                     [this] { return static_cast<double>(store_.Current()->revision->policies().size()); });
   metrics_.SetGauge("fedra_policy_generation", "Activations since the engine started.",
                     [this] { return static_cast<double>(store_.Current()->generation); });
+  if (const bundle::Client* client = source_ ? source_->bundle_client() : nullptr) {
+    metrics_.SetGauge("fedra_bundle_failures", "Bundle requests, downloads and activations that failed since start.",
+                      [client] { return static_cast<double>(client->status().failures); });
+    metrics_.SetGauge("fedra_bundle_downloads", "Bundles downloaded (200 responses) since start.",
+                      [client] { return static_cast<double>(client->status().downloads); });
+  }
   if (source_) {
     s = source_->Start();
     if (!s.ok()) return s;

@@ -46,7 +46,11 @@ Status DirSource::LoadNow() {
   fingerprint_ = DirFingerprint(dir_);
   admission::PolicySource source;
   Status s = admission::LoadPolicyDir(dir_, &source);
-  if (s.ok()) s = store_->SetDirSource(std::move(source));
+  if (s.ok()) {
+    s = store_->SetDirSource(std::move(source));
+  } else {
+    store_->ReportFailure("dir", s);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   if (s.ok()) {
     activated_ = true;

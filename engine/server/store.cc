@@ -85,6 +85,14 @@ PolicyStore::PolicyStore() {
   (void)s;
 }
 
+void PolicyStore::ReportFailure(const std::string& source, const Status& error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Activation a;
+  a.source = source;
+  a.error = error;
+  for (const auto& fn : listeners_) fn(a);
+}
+
 void PolicyStore::OnActivation(std::function<void(const Activation&)> fn) {
   std::lock_guard<std::mutex> lock(mu_);
   listeners_.push_back(std::move(fn));
@@ -139,7 +147,10 @@ Status PolicyStore::SetBundle(const bundle::Bundle& b) {
   for (const auto& m : b.modules) modules.push_back(admission::PolicyModule{m.path, m.source});
   admission::PolicySource source;
   Status s = admission::PoliciesFromData(b.data, std::move(modules), &source);
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    ReportFailure("bundle", s);
+    return s;
+  }
   std::lock_guard<std::mutex> lock(mu_);
   return Rebuild(std::move(source), "bundle", b.revision, b.roots);
 }

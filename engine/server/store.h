@@ -79,6 +79,10 @@ class PolicyStore {
   Status PatchData(const std::vector<std::string>& path, const Value& ops);
   Status DeleteData(const std::vector<std::string>& path);  // NotFound when absent
 
+  // Tells the activation listeners about a source that failed before the
+  // store saw it (a policy directory that does not load).
+  void ReportFailure(const std::string& source, const Status& error);
+
   // Called after every activation attempt (from the thread that made it).
   void OnActivation(std::function<void(const Activation&)> fn);
 

@@ -111,6 +111,24 @@ TEST_F(EngineBundleTest, BrokenAndGarbageRevisionsAreRejectedAndTheOldOneServes)
   })) << engine->process().Log();
   EXPECT_NE(DenyMessage(client).find("good"), std::string::npos);
   EXPECT_TRUE(engine->process().running());
+  // Every rejection is counted (the Rego that does not parse is already
+  // refused while reading the bundle, like the unreadable ones).
+  http::ClientResponse res;
+  ASSERT_TRUE(client.Get("/metrics", &res).ok());
+  size_t line = res.body.find("\nfedra_bundle_failures ");
+  ASSERT_NE(line, std::string::npos) << res.body;
+  EXPECT_GE(std::atoi(res.body.c_str() + line + 23), 3) << res.body.substr(line, 40);
+
+  // Rego that parses but does not compile reaches the store, which refuses it.
+  rejected = Count(engine->process().Log(), "bundle rejected");
+  hub.service().Publish("cluster-a", WriteTargz(PolicyBundle("r5", "p", "Deny",
+                                                             "package fedra.p\nviolation contains x if x := no_such_function(1)\n")));
+  ASSERT_TRUE(WaitFor([&] { return Count(engine->process().Log(), "bundle rejected") > rejected; }));
+  EXPECT_NE(DenyMessage(client).find("good"), std::string::npos);
+  ASSERT_TRUE(client.Get("/metrics", &res).ok());
+  EXPECT_NE(res.body.find("fedra_policy_activations_total{source=\"bundle\",result=\"failure\"} 1"),
+            std::string::npos)
+      << res.body;
 }
 
 TEST_F(EngineBundleTest, SignedBundlesVerifyAndTamperedOnesAreRejected) {
