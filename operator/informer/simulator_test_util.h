@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/util/process.h"
 #include "fedra/status.h"
 #include "operator/kube/client.h"
 #include "operator/kube/config.h"
@@ -47,22 +48,7 @@ inline std::string SimulatorBinary() {
 
 inline bool SimulatorAvailable() { return std::filesystem::exists(SimulatorBinary()); }
 
-inline uint16_t FreeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
+inline uint16_t FreeLoopbackPort() { return fedra::testing::FreePort(); }
 
 class SimulatorProcess {
  public:

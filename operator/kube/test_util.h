@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/util/process.h"
 #include "http/certs.h"
 #include "operator/kube/config.h"
 
@@ -49,11 +50,7 @@ class TempDir {
 // Polls `cond` every 5 ms for up to 10 s.
 template <class F>
 bool Eventually(F cond) {
-  for (int i = 0; i < 2000; ++i) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return cond();
+  return fedra::testing::WaitFor(cond, std::chrono::seconds(10), std::chrono::milliseconds(5));
 }
 
 struct Pki {
