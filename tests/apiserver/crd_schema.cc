@@ -128,6 +128,13 @@ void PruneAt(const Schema& s, json* v, bool root) {
     }
     if (s.additional_properties_any) return;
     for (auto it = v->begin(); it != v->end();) {
+      // apiVersion, kind and metadata of an object are the API server's, not
+      // the schema's: a schema that declares `metadata: {type: object}` (as
+      // controller-gen writes) must not prune the object's name and labels.
+      if ((root || s.embedded_resource) && IsRootMeta(it.key())) {
+        ++it;
+        continue;
+      }
       auto p = s.properties.find(it.key());
       if (p != s.properties.end()) {
         PruneAt(*p->second, &it.value(), false);

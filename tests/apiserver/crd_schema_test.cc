@@ -59,6 +59,17 @@ TEST(CrdSchemaTest, PruningDropsUnknownFieldsButKeepsPreservedAndRootMeta) {
   EXPECT_EQ(obj["kind"], "Widget");
 }
 
+TEST(CrdSchemaTest, ADeclaredMetadataObjectIsNotPruned) {
+  // controller-gen writes `metadata: {type: object}` at the root; Kubernetes
+  // keeps the object's metadata whole anyway.
+  Schema s = Parse(json::parse(R"({"type": "object", "properties": {
+      "metadata": {"type": "object"}, "spec": {"type": "object"}}})"));
+  json obj = {{"metadata", {{"name", "w"}, {"labels", {{"a", "b"}}}}}, {"spec", json::object()}};
+  Prune(s, &obj);
+  EXPECT_EQ(obj["metadata"]["name"], "w");
+  EXPECT_EQ(obj["metadata"]["labels"]["a"], "b");
+}
+
 TEST(CrdSchemaTest, ValidationReportsEveryViolationWithItsFieldPath) {
   Schema s = Parse(kWidget);
   json obj = {{"spec",
