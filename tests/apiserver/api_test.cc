@@ -352,3 +352,24 @@ TEST_F(ApiTest, ErrorsAreKubernetesStatuses) {
 
 }  // namespace
 }  // namespace fedra::apiserver
+
+namespace fedra::apiserver {
+namespace {
+
+TEST(ColumnPathTest, FiltersEscapesAndQuotedKeys) {
+  json obj = json::parse(R"({
+    "metadata": {"labels": {"policy.fedra.io/hub": "hub-1"}},
+    "status": {"conditions": [{"type": "Compiled", "status": "True"},
+                              {"type": "Ready", "status": "False"}],
+               "clusters": [1, 2]}})");
+  EXPECT_EQ(EvalColumnPath(obj, R"(.status.conditions[?(@.type=="Ready")].status)"), "False");
+  EXPECT_EQ(EvalColumnPath(obj, R"({.status.conditions[?(@.type=='Compiled')].status})"), "True");
+  EXPECT_EQ(EvalColumnPath(obj, R"(.status.conditions[?(@.type=="Gone")].status)"), nullptr);
+  EXPECT_EQ(EvalColumnPath(obj, R"(.metadata.labels.policy\.fedra\.io/hub)"), "hub-1");
+  EXPECT_EQ(EvalColumnPath(obj, R"(.metadata.labels['policy.fedra.io/hub'])"), "hub-1");
+  EXPECT_EQ(EvalColumnPath(obj, ".status.clusters[1]"), 2);
+  EXPECT_EQ(EvalColumnPath(obj, ".status.clusters[7]"), nullptr);
+}
+
+}  // namespace
+}  // namespace fedra::apiserver

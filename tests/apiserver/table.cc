@@ -9,6 +9,40 @@
 
 namespace fedra::apiserver {
 
+namespace {
+
+// One `[...]` step of a column path: an index, a quoted key ['a.b'], or a
+// filter [?(@.field=="value")] that selects the first matching element
+// (kubectl prints the first result of a JSONPath column).
+const json* Subscript(const json* cur, const std::string& inner) {
+  if (!inner.empty() && std::all_of(inner.begin(), inner.end(), ::isdigit)) {
+    size_t k = std::stoul(inner);
+    return cur->is_array() && k < cur->size() ? &(*cur)[k] : nullptr;
+  }
+  if (inner.size() >= 2 && (inner.front() == '\'' || inner.front() == '"') && inner.back() == inner.front()) {
+    std::string key = inner.substr(1, inner.size() - 2);
+    return cur->is_object() && cur->contains(key) ? &(*cur)[key] : nullptr;
+  }
+  if (inner.rfind("?(@.", 0) == 0 && inner.back() == ')') {
+    std::string cond = inner.substr(4, inner.size() - 5);  // field=="value"
+    size_t eq = cond.find("==");
+    if (eq == std::string::npos || !cur->is_array()) return nullptr;
+    std::string field = cond.substr(0, eq);
+    std::string want = cond.substr(eq + 2);
+    if (want.size() >= 2 && (want.front() == '"' || want.front() == '\'') && want.back() == want.front()) {
+      want = want.substr(1, want.size() - 2);
+    }
+    for (const json& el : *cur) {
+      if (!el.is_object() || !el.contains(field)) continue;
+      const json& v = el[field];
+      if ((v.is_string() && v.get<std::string>() == want) || (!v.is_string() && v.dump() == want)) return &el;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 json EvalColumnPath(const json& obj, const std::string& path) {
   const json* cur = &obj;
   size_t i = 0;
@@ -19,21 +53,20 @@ json EvalColumnPath(const json& obj, const std::string& path) {
     if (c == '}') break;
     if (c == '.') {
       ++i;
-      size_t start = i;
-      while (i < n && path[i] != '.' && path[i] != '[' && path[i] != '}') ++i;
-      std::string key = path.substr(start, i - start);
+      std::string key;  // `\.` is a literal dot inside a key
+      while (i < n && path[i] != '.' && path[i] != '[' && path[i] != '}') {
+        if (path[i] == '\\' && i + 1 < n) ++i;
+        key.push_back(path[i++]);
+      }
       if (key.empty()) continue;
       if (!cur->is_object() || !cur->contains(key)) return nullptr;
       cur = &(*cur)[key];
     } else if (c == '[') {
       size_t close = path.find(']', i);
       if (close == std::string::npos) return nullptr;
-      std::string idx = path.substr(i + 1, close - i - 1);
+      std::string inner = path.substr(i + 1, close - i - 1);
       i = close + 1;
-      if (idx.empty() || !std::all_of(idx.begin(), idx.end(), ::isdigit)) return nullptr;
-      size_t k = std::stoul(idx);
-      if (!cur->is_array() || k >= cur->size()) return nullptr;
-      cur = &(*cur)[k];
+      cur = Subscript(cur, inner);
     } else {
       return nullptr;
     }
