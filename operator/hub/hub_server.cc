@@ -135,6 +135,7 @@ http::Response HubServer::HandleStatus(const http::Request& req) {
   fedra::Status s = ParseStatusReport(req.body, &r);
   if (!s.ok()) return JsonError(400, "invalid_parameter", s.message());
   r.received = std::chrono::system_clock::now();
+  r.raw = req.body;
   std::vector<std::function<void(const EngineReport&)>> listeners;
   {
     std::lock_guard<std::mutex> lock(mu_);

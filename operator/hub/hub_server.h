@@ -45,6 +45,9 @@ struct EngineReport {
   std::string error_message;
   std::chrono::system_clock::time_point received;
   uint64_t reports = 0;
+  // The report as sent, for decoders that need more than the fields above
+  // (policy::DecodeEngineStatus maps the bundle revision to policy revisions).
+  std::string raw;
 };
 
 struct HubOptions {

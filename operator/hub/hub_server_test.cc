@@ -104,6 +104,7 @@ TEST(HubServerTest, EnginesPullBundlesAndReportTheirActiveRevision) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   std::cout << "publish -> engine active -> reported: " << ms.count() << " ms\n";
   EXPECT_TRUE(hub.Fresh(hub.Engines("edge-1")[0], std::chrono::system_clock::now()));
+  EXPECT_NE(hub.Engines("edge-1")[0].raw.find("\"active_revision\":\"r2\""), std::string::npos);
   EXPECT_GE(reports.load(), 2);
   EXPECT_TRUE(hub.Engines("other").empty());
   EXPECT_EQ(engine.Terminate(), 0);
