@@ -61,6 +61,7 @@ class EngineApi {
   Metrics* metrics_;
   std::function<SourceHealth()> source_health_;
   std::atomic<bool> shutting_down_{false};
+  std::atomic<bool> source_activated_{false};
 };
 
 // {"code": code, "message": message} with `status`.

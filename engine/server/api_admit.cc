@@ -90,8 +90,11 @@ http::Response EngineApi::Admit(const http::Request& req) {
     return ErrorResponse(415, "invalid_parameter",
                          "Content-Type must be application/json, not '" + media + "'");
   }
-  if (source_health_) {
+  // Once the source has been activated it stays so (a later failure keeps
+  // the old revision), so the check is skipped from then on.
+  if (source_health_ && !source_activated_.load(std::memory_order_relaxed)) {
     SourceHealth h = source_health_();
+    if (!h.configured || h.activated) source_activated_.store(true, std::memory_order_relaxed);
     if (h.configured && !h.activated) {
       // No policy set yet: let the API server apply the webhook's failurePolicy
       // rather than admit everything.
