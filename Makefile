@@ -1,8 +1,9 @@
 # Fedra: top-level entry points. Everything goes through CMake in build/.
 #
-#   make run     build, then show the admission path end to end on loopback:
-#                a member cluster (the API-server simulator), fedra-engine as its
-#                webhook, and kubectl creating one allowed and one denied Pod
+#   make run     build, then run a local federation on loopback: a hub and two
+#                member clusters (the API-server simulator), fedra-operator,
+#                one fedra-engine per member as its webhook; kubectl applies the
+#                example policies to the hub and Pods to the members
 #                (FEDRA_ONCE=1: exit after the demonstration)
 #   make test    install deps, build, run every test (ctest's exit status)
 #   make bench   build, then run every benchmark
@@ -53,7 +54,7 @@ bench: build
 	[ $$found -eq 1 ] || echo "no benchmarks built (bench/*_bench.cc, needs libbenchmark-dev)"
 
 run: deps configure
-	cmake --build $(BUILD_DIR) -j$(JOBS) --target fedra fedra-engine fedra-apiserver
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target fedra fedra-engine fedra-apiserver fedra-operator
 	BUILD_DIR=$(BUILD_DIR) scripts/run-demo.sh
 
 fmt:

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# `make run`: Fedra's admission path on loopback, end to end, with the real
-# kubectl. Starts a member cluster (fedra-apiserver, the API-server simulator,
-# over HTTPS) and fedra-engine (HTTPS, certificate from a CA made here) with
-# the policies in examples/member/policies/policies.yaml; registers the engine as the
-# cluster's validating webhook; then creates one Pod that the policies allow
-# and one they deny, through `kubectl apply`, and prints what happened.
+# `make run`: a local federation on loopback, driven with the real kubectl.
+#
+#   hub      fedra-apiserver (HTTPS): the CRDs, two MemberClusters and the
+#            example FederatedPolicies from examples/policies/
+#   operator fedra-operator on the hub: compiles, places (with overrides) and
+#            serves one bundle per member cluster and tier; rolls engine
+#            status up into the FederatedPolicies
+#   cloud-1  fedra-apiserver + fedra-engine (HTTPS webhook, tier cloud)
+#   edge-1   fedra-apiserver + fedra-engine (HTTPS webhook, tier edge)
+#
+# Then one allowed and one violating Pod go through each member's admission
+# path with `kubectl apply`: the cloud cluster denies the violating Pod, the
+# edge cluster (where an override makes required-labels Warn) admits it with
+# warnings. Prints the decisions and the hub's FederatedPolicy table.
 #
 # Leaves everything running until Ctrl-C; FEDRA_ONCE=1 exits after the
-# demonstration (0 when both Pods were decided as expected).
+# demonstration (0 when every decision was as expected).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
@@ -26,7 +34,7 @@ trap 'exit 130' INT TERM
 served_port() {  # log file
   for _ in $(seq 200); do
     local p
-    p=$(grep -o '"addr":"127.0.0.1:[0-9]*"' "$1" 2>/dev/null | head -1 | grep -o '[0-9]*"$' | tr -d '"')
+    p=$(grep -o '"addr":"127.0.0.1:[0-9]*"' "$1" 2>/dev/null | head -1 | grep -o '[0-9]*"$' | tr -d '"' || true)
     [[ -n "$p" ]] && { echo "$p"; return 0; }
     sleep 0.05
   done
@@ -34,18 +42,27 @@ served_port() {  # log file
   tail -20 "$1" >&2
   return 1
 }
-wait_ready() {  # url [curl args...]
-  local url=$1; shift
-  for _ in $(seq 200); do
-    curl -sf "$@" "$url" >/dev/null 2>&1 && return 0
-    sleep 0.05
-  done
-  echo "run: $url did not come up" >&2
-  tail -20 "$work"/*.log >&2 || true
+wait_file() {  # file
+  for _ in $(seq 200); do [[ -s "$1" ]] && return 0; sleep 0.05; done
+  echo "run: $1 never appeared" >&2
+  return 1
+}
+k() {  # cluster args...
+  local c=$1; shift
+  timeout 30 kubectl --kubeconfig "$work/$c.kubeconfig" "$@"
+}
+apiserver() {  # name [extra args...]
+  local name=$1; shift
+  "$bin/fedra-apiserver" --addr 127.0.0.1:0 --tls --kubeconfig-out "$work/$name.kubeconfig" "$@" \
+    >"$work/$name-apiserver.log" 2>&1 &
+  pids+=($!)
+  wait_file "$work/$name.kubeconfig"
+  for _ in $(seq 200); do k "$name" get namespaces >/dev/null 2>&1 && return 0; sleep 0.05; done
+  echo "run: the $name API server did not answer" >&2
   return 1
 }
 
-# The engine's serving certificate, for the service name the webhook uses.
+# The engines' serving certificate (one CA for the demo).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
   -keyout "$work/ca.key" -out "$work/ca.crt" -subj "/CN=fedra-demo-ca" 2>/dev/null
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=fedra-engine" \
@@ -54,47 +71,67 @@ printf 'subjectAltName=DNS:fedra-engine.fedra-system.svc,DNS:localhost,IP:127.0.
 openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
   -days 1 -extfile "$work/san.ext" -out "$work/tls.crt" 2>/dev/null
 
-"$bin/fedra-engine" --addr 127.0.0.1:0 --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" \
-  --policy-dir examples/member/policies --watch-interval 500ms >"$work/engine.log" 2>&1 &
-pids+=($!)
-engine_port=$(served_port "$work/engine.log")
-wait_ready "https://127.0.0.1:$engine_port/ready" --cacert "$work/ca.crt"
+echo "== hub: CRDs, member clusters and policies applied with kubectl"
+apiserver hub
+k hub apply -f crds/ >/dev/null
+k hub apply -f examples/policies/member-clusters.yaml -f examples/policies/required-labels.yaml \
+  -f examples/policies/disallow-latest-tag.yaml
 
-"$bin/fedra-apiserver" --addr 127.0.0.1:0 --tls --kubeconfig-out "$work/member.kubeconfig" \
-  --webhook-service "fedra-system/fedra-engine=127.0.0.1:$engine_port" >"$work/apiserver.log" 2>&1 &
+"$bin/fedra-operator" --kubeconfig "$work/hub.kubeconfig" --addr 127.0.0.1:0 --resync 500 \
+  >"$work/operator.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 200); do [[ -s "$work/member.kubeconfig" ]] && break; sleep 0.05; done
-k() { kubectl --kubeconfig "$work/member.kubeconfig" "$@"; }
-for _ in $(seq 200); do k get namespaces >/dev/null 2>&1 && break; sleep 0.05; done
+hub_url="http://127.0.0.1:$(served_port "$work/operator.log")"
+echo "== fedra-operator serving engines at $hub_url"
 
-echo "== member cluster: $(k config view -o jsonpath='{.clusters[0].cluster.server}')"
-echo "== fedra-engine: https://127.0.0.1:$engine_port ($(grep -c '^kind: FederatedPolicy' examples/member/policies/policies.yaml) policies from examples/member)"
-printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n---\n' fedra-system demo | k apply -f - >/dev/null
-sed "s|CA_BUNDLE|$(base64 -w0 "$work/ca.crt")|" examples/member/webhook.yaml.in | k apply -f -
+for member in cloud-1:cloud edge-1:edge; do
+  name=${member%%:*}
+  tier=${member##*:}
+  "$bin/fedra-engine" --addr 127.0.0.1:0 --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" \
+    --bundle-url "$hub_url/bundles/$name/$tier" --status-url "$hub_url/status" --status-interval 500ms \
+    --id "$name-engine" --cluster "$name" --tier "$tier" >"$work/$name-engine.log" 2>&1 &
+  pids+=($!)
+  port=$(served_port "$work/$name-engine.log")
+  for _ in $(seq 200); do
+    curl -sf --cacert "$work/ca.crt" "https://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  apiserver "$name" --webhook-service "fedra-system/fedra-engine=127.0.0.1:$port"
+  printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n---\n' fedra-system demo | k "$name" apply -f - >/dev/null
+  sed "s|CA_BUNDLE|$(base64 -w0 "$work/ca.crt")|" examples/member/webhook.yaml.in | k "$name" apply -f - >/dev/null
+  echo "== member $name ($tier): engine https://127.0.0.1:$port, webhook registered"
+done
 
 ok=1
-echo "== kubectl apply -f examples/member/pod-allowed.yaml"
-if k apply -f examples/member/pod-allowed.yaml; then :; else ok=0; fi
-echo "== kubectl apply -f examples/member/pod-denied.yaml"
-if out=$(k apply -f examples/member/pod-denied.yaml 2>&1); then
-  echo "$out"; echo "run: the Pod was admitted, but the policies should have denied it" >&2; ok=0
-else
-  echo "$out"
-  grep -q 'denied the request' <<<"$out" || ok=0
-fi
-echo "== pods in demo"
-k get pods -n demo
-echo "== decisions (fedra-engine /metrics)"
-curl -s --cacert "$work/ca.crt" "https://127.0.0.1:$engine_port/metrics" |
-  grep -E '^fedra_(admission_decisions_total|policy_decisions_total)' || true
+for name in cloud-1 edge-1; do
+  echo "== $name: kubectl apply -f examples/member/pod-allowed.yaml"
+  k "$name" apply -f examples/member/pod-allowed.yaml || ok=0
+  echo "== $name: kubectl apply -f examples/member/pod-denied.yaml"
+  if out=$(k "$name" apply -f examples/member/pod-denied.yaml 2>&1); then
+    echo "$out"
+    # At the edge, required-labels is overridden to Warn: admitted with warnings.
+    [[ $name == edge-1 ]] && grep -q 'Warning' <<<"$out" || ok=0
+  else
+    echo "$out"
+    [[ $name == cloud-1 ]] && grep -q 'denied the request' <<<"$out" || ok=0
+  fi
+done
+
+echo "== hub: kubectl get federatedpolicies (after the engines report)"
+for _ in $(seq 100); do
+  ready=$(k hub get fp -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}')
+  [[ "$ready" == "True True" ]] && break
+  sleep 0.1
+done
+k hub get federatedpolicies
+k hub get fp required-labels -o jsonpath='{range .status.clusters[*]}{.name}{"\t"}{.tier}{"\t"}{.phase}{"\tengines "}{.engines.ready}{"/"}{.engines.total}{"\tsync "}{.lastSyncLatencyMillis}{" ms\n"}{end}'
 
 if [[ $ok -ne 1 ]]; then
-  echo "run: FAILED (logs: engine and apiserver below)" >&2
-  tail -20 "$work/engine.log" "$work/apiserver.log" >&2
+  echo "run: FAILED (logs below)" >&2
+  tail -n 20 "$work"/*.log >&2
   exit 1
 fi
-echo "== OK: one Pod admitted, one denied through the webhook path"
+echo "== OK: cloud-1 denied the violating Pod, edge-1 admitted it with warnings, both admitted the compliant one"
 if [[ "${FEDRA_ONCE:-0}" == "1" ]]; then exit 0; fi
-echo "Running; try: kubectl --kubeconfig $work/member.kubeconfig apply -f examples/member/pod-denied.yaml"
-echo "Edit examples/member/policies/policies.yaml and the engine reloads it. Ctrl-C stops everything."
+echo "Running. Hub: kubectl --kubeconfig $work/hub.kubeconfig get fp"
+echo "Members: kubectl --kubeconfig $work/cloud-1.kubeconfig ... (and edge-1). Ctrl-C stops everything."
 wait

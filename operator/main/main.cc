@@ -1,0 +1,231 @@
+// fedra-operator: the hub operator. Watches FederatedPolicies and
+// MemberClusters on the hub, compiles and places the policies, serves one
+// bundle per (cluster, tier) to the engines with the OPA bundle protocol and
+// receives their status reports (operator/hub), and writes the roll-up into
+// each FederatedPolicy's status (operator/reconcilers/federation.h says what
+// is and is not done yet).
+//
+//   fedra-operator --kubeconfig hub.kubeconfig --addr 127.0.0.1:9443
+//       [--context C] [--tls-cert F --tls-key F] [--engine-token-file F]
+//       [--resync 1s] [--leader-elect --lease-namespace NS --id NAME]
+#include <signal.h>
+
+#include <utility>  // before Asio with C++20 and Boost 1.74
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/cpprest_pool.h"
+#include "operator/controller/controller.h"
+#include "operator/controller/leader_election.h"
+#include "operator/hub/hub_server.h"
+#include "operator/informer/informer.h"
+#include "operator/kube/client.h"
+#include "operator/kube/config.h"
+#include "operator/reconcilers/federation.h"
+
+namespace {
+
+using namespace fedra;
+
+constexpr char kUsage[] =
+    "usage: fedra-operator --kubeconfig FILE --addr HOST:PORT [--context NAME]\n"
+    "                      [--tls-cert FILE --tls-key FILE] [--engine-token-file FILE]\n"
+    "                      [--resync DURATION_MS] [--leader-elect --lease-namespace NS --id NAME]\n"
+    "\n"
+    "Serves GET /bundles/<cluster>/<tier> (OPA bundle protocol) and POST /status (OPA\n"
+    "status API) to fedra-engines on --addr, and reconciles FederatedPolicies and\n"
+    "MemberClusters on the hub cluster the kubeconfig points at.\n";
+
+struct Flags {
+  std::string kubeconfig, context, addr = "127.0.0.1:9443", tls_cert, tls_key, token_file;
+  std::string lease_namespace = "fedra-system", id;
+  int resync_ms = 1000;
+  bool leader_elect = false;
+};
+
+bool Parse(int argc, char** argv, Flags* f, std::string* err) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string* out) {
+      if (i + 1 >= argc) {
+        *err = "flag " + a + " needs a value";
+        return false;
+      }
+      *out = argv[++i];
+      return true;
+    };
+    std::string resync;
+    if (a == "--kubeconfig") {
+      if (!value(&f->kubeconfig)) return false;
+    } else if (a == "--context") {
+      if (!value(&f->context)) return false;
+    } else if (a == "--addr") {
+      if (!value(&f->addr)) return false;
+    } else if (a == "--tls-cert") {
+      if (!value(&f->tls_cert)) return false;
+    } else if (a == "--tls-key") {
+      if (!value(&f->tls_key)) return false;
+    } else if (a == "--engine-token-file") {
+      if (!value(&f->token_file)) return false;
+    } else if (a == "--lease-namespace") {
+      if (!value(&f->lease_namespace)) return false;
+    } else if (a == "--id") {
+      if (!value(&f->id)) return false;
+    } else if (a == "--leader-elect") {
+      f->leader_elect = true;
+    } else if (a == "--resync") {
+      if (!value(&resync)) return false;
+      try {
+        f->resync_ms = std::stoi(resync);
+      } catch (...) {
+        *err = "--resync takes milliseconds";
+        return false;
+      }
+    } else {
+      *err = "unknown argument " + a;
+      return false;
+    }
+  }
+  if (f->kubeconfig.empty()) {
+    *err = "--kubeconfig is required";
+    return false;
+  }
+  if (f->tls_cert.empty() != f->tls_key.empty()) {
+    *err = "--tls-cert and --tls-key go together";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+  }
+  Flags flags;
+  std::string err;
+  if (!Parse(argc, argv, &flags, &err)) {
+    std::cerr << "fedra-operator: " << err << "\n" << kUsage;
+    return 2;
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  http::SizeCpprestPool();
+
+  op::kube::RestConfig rc;
+  Status s = op::kube::LoadRestConfig({flags.kubeconfig}, flags.context, &rc);
+  std::unique_ptr<op::kube::Client> client;
+  if (s.ok()) s = op::kube::Client::Create(rc, &client);
+  if (!s.ok()) {
+    std::cerr << "fedra-operator: " << s.ToString() << "\n";
+    return 1;
+  }
+
+  op::hub::HubOptions ho;
+  size_t colon = flags.addr.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "fedra-operator: --addr must be HOST:PORT\n";
+    return 2;
+  }
+  ho.server.address = flags.addr.substr(0, colon);
+  ho.server.port = static_cast<uint16_t>(std::atoi(flags.addr.c_str() + colon + 1));
+  ho.server.threads = 2;
+  if (!flags.tls_cert.empty()) {
+    http::TlsOptions tls;
+    tls.cert_file = flags.tls_cert;
+    tls.key_file = flags.tls_key;
+    ho.server.tls = tls;
+  }
+  if (!flags.token_file.empty()) {
+    std::ifstream f(flags.token_file);
+    std::getline(f, ho.bearer_token);
+    if (ho.bearer_token.empty()) {
+      std::cerr << "fedra-operator: --engine-token-file " << flags.token_file << ": empty or unreadable\n";
+      return 1;
+    }
+  }
+  op::hub::HubServer hub(ho);
+  s = hub.Start();
+  if (!s.ok()) {
+    std::cerr << "fedra-operator: " << s.ToString() << "\n";
+    return 1;
+  }
+  std::cerr << "{\"level\":\"info\",\"msg\":\"fedra-operator serving engines\",\"addr\":\""
+            << ho.server.address << ":" << hub.port() << "\"}\n";
+
+  op::reconcilers::FederationOptions fo;
+  fo.resync = std::chrono::milliseconds(flags.resync_ms);
+  op::reconcilers::FederationReconciler reconciler(client.get(), &hub, fo);
+  op::controller::ControllerOptions co;
+  co.name = "federation";
+  co.on_error = [](const op::controller::Key&, const Status& e) {
+    std::cerr << "{\"level\":\"error\",\"msg\":\"reconcile failed\",\"error\":" << nlohmann::json(e.ToString())
+              << "}\n";
+  };
+  op::controller::Controller controller(std::move(co), [&](const op::controller::Key& k) {
+    return reconciler.Reconcile(k);
+  });
+  // Any change to a policy or a cluster reconciles the federation.
+  std::vector<std::unique_ptr<op::informer::Informer>> informers;
+  for (auto gvr : {op::reconcilers::FederatedPolicies(), op::reconcilers::MemberClusters()}) {
+    op::informer::ResourceSelector what;
+    what.gvr = gvr;
+    auto inf = op::informer::Informer::ForResource(client.get(), what);
+    op::informer::EventHandler h;
+    h.on_add = [&](const auto&, bool) { controller.Enqueue(op::controller::Key{"", "", "federation"}); };
+    h.on_update = [&](const auto&, const auto&) { controller.Enqueue(op::controller::Key{"", "", "federation"}); };
+    h.on_delete = [&](const auto&, bool) { controller.Enqueue(op::controller::Key{"", "", "federation"}); };
+    inf->AddEventHandler(std::move(h));
+    informers.push_back(std::move(inf));
+  }
+  hub.OnReport([&](const op::hub::EngineReport&) { controller.Enqueue(op::controller::Key{"", "", "federation"}); });
+
+  std::unique_ptr<op::controller::LeaderElector> elector;
+  auto run = [&] {
+    for (auto& inf : informers) {
+      Status st = inf->Start();
+      if (!st.ok()) std::cerr << "fedra-operator: informer: " << st.ToString() << "\n";
+    }
+    Status st = controller.Start();
+    if (!st.ok()) std::cerr << "fedra-operator: controller: " << st.ToString() << "\n";
+    controller.Enqueue(op::controller::Key{"", "", "federation"});
+  };
+  if (flags.leader_elect) {
+    op::controller::LeaderElectionConfig lc;
+    lc.lease_namespace = flags.lease_namespace;
+    lc.lease_name = "fedra-operator";
+    lc.identity = flags.id.empty() ? "fedra-operator-" + std::to_string(::getpid()) : flags.id;
+    lc.on_started_leading = run;
+    // A replica that loses the lease stops at once: another one leads now.
+    lc.on_stopped_leading = [] { ::kill(::getpid(), SIGTERM); };
+    elector = std::make_unique<op::controller::LeaderElector>(client.get(), lc);
+    s = elector->Start();
+    if (!s.ok()) {
+      std::cerr << "fedra-operator: leader election: " << s.ToString() << "\n";
+      return 1;
+    }
+  } else {
+    run();
+  }
+  int sig = 0;
+  sigwait(&signals, &sig);
+  controller.Stop(std::chrono::seconds(10));
+  for (auto& inf : informers) inf->Stop();
+  if (elector) elector->Stop();
+  hub.Stop();
+  std::cerr << "{\"level\":\"info\",\"msg\":\"stopped\"}\n";
+  return 0;
+}
