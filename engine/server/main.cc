@@ -11,6 +11,7 @@
 #include "server/config.h"
 #include "server/engine_server.h"
 #include "server/log.h"
+#include "server/signals.h"
 
 int main(int argc, char** argv) {
   using namespace fedra::server;
@@ -26,13 +27,7 @@ int main(int argc, char** argv) {
     std::cerr << "fedra-engine: " << s.message() << "\n";
     return 2;
   }
-  // Block the signals in every thread; one thread waits for them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = BlockTerminationSignals();
   fedra::http::SizeCpprestPool();  // bundle pulls and status reports
 
   EngineServer engine(config);
@@ -42,8 +37,7 @@ int main(int argc, char** argv) {
     std::cerr << "fedra-engine: " << s.ToString() << "\n";
     return 1;
   }
-  int sig = 0;
-  sigwait(&signals, &sig);
+  int sig = WaitForTermination(signals);
   LogInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   engine.Shutdown();
   LogInfo("stopped");

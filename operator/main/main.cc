@@ -27,6 +27,7 @@
 #include "operator/kube/client.h"
 #include "operator/kube/config.h"
 #include "operator/reconcilers/federation.h"
+#include "server/signals.h"
 
 namespace {
 
@@ -117,12 +118,7 @@ int main(int argc, char** argv) {
     std::cerr << "fedra-operator: " << err << "\n" << kUsage;
     return 2;
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = server::BlockTerminationSignals();
   http::SizeCpprestPool();
 
   op::kube::RestConfig rc;
@@ -220,8 +216,7 @@ int main(int argc, char** argv) {
   } else {
     run();
   }
-  int sig = 0;
-  sigwait(&signals, &sig);
+  server::WaitForTermination(signals);
   controller.Stop(std::chrono::seconds(10));
   for (auto& inf : informers) inf->Stop();
   if (elector) elector->Stop();
