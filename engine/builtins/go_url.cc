@@ -21,31 +21,6 @@ int Unhex(unsigned char c) {
   return c - 'A' + 10;
 }
 
-// strconv.Quote for the ASCII texts these errors show; other bytes are kept
-// as they are when printable UTF-8 and \x-escaped when control bytes.
-std::string GoQuote(std::string_view s) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += "\\x";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 bool ShouldEscape(unsigned char c, Mode mode) {
   if (IsAlnum(c)) return false;
@@ -103,23 +78,23 @@ Status Unescape(std::string_view s, Mode mode, std::string* out) {
     if (c == '%') {
       if (i + 2 >= s.size() || !IsHex(s[i + 1]) || !IsHex(s[i + 2])) {
         std::string_view bad = s.substr(i, 3);
-        return Status::InvalidArgument("invalid URL escape " + GoQuote(bad));
+        return Status::InvalidArgument("invalid URL escape " + QuoteForError(bad));
       }
       // Hosts may not hide ASCII control and space bytes behind escapes
       // (RFC 6874 allows only %25 in zones).
       if (mode == Mode::kHost && Unhex(s[i + 1]) < 8 && s.substr(i, 3) != "%25") {
-        return Status::InvalidArgument("invalid URL escape " + GoQuote(s.substr(i, 3)));
+        return Status::InvalidArgument("invalid URL escape " + QuoteForError(s.substr(i, 3)));
       }
       if (mode == Mode::kZone) {
         int v = Unhex(s[i + 1]) << 4 | Unhex(s[i + 2]);
         if (s.substr(i, 3) != "%25" && v != ' ' && ShouldEscape(static_cast<unsigned char>(v), Mode::kHost)) {
-          return Status::InvalidArgument("invalid URL escape " + GoQuote(s.substr(i, 3)));
+          return Status::InvalidArgument("invalid URL escape " + QuoteForError(s.substr(i, 3)));
         }
       }
       i += 3;
     } else {
       if ((mode == Mode::kHost || mode == Mode::kZone) && c < 0x80 && ShouldEscape(c, mode)) {
-        return Status::InvalidArgument("invalid character " + GoQuote(s.substr(i, 1)) + " in host name");
+        return Status::InvalidArgument("invalid character " + QuoteForError(s.substr(i, 1)) + " in host name");
       }
       ++i;
     }
@@ -173,7 +148,7 @@ Status ParseHost(std::string_view host, std::string* out) {
     if (close == std::string_view::npos) return Status::InvalidArgument("missing ']' in host");
     std::string_view colon_port = host.substr(close + 1);
     if (!ValidOptionalPort(colon_port)) {
-      return Status::InvalidArgument("invalid port " + GoQuote(colon_port) + " after host");
+      return Status::InvalidArgument("invalid port " + QuoteForError(colon_port) + " after host");
     }
     size_t zone = host.substr(0, close).find("%25");
     if (zone != std::string_view::npos) {
@@ -188,7 +163,7 @@ Status ParseHost(std::string_view host, std::string* out) {
   } else if (size_t colon = host.rfind(':'); colon != std::string_view::npos) {
     std::string_view colon_port = host.substr(colon);
     if (!ValidOptionalPort(colon_port)) {
-      return Status::InvalidArgument("invalid port " + GoQuote(colon_port) + " after host");
+      return Status::InvalidArgument("invalid port " + QuoteForError(colon_port) + " after host");
     }
   }
   return Unescape(host, Mode::kHost, out);
@@ -311,14 +286,40 @@ Status ParseGoUrl(std::string_view raw, Url* out) {
   size_t hash = raw.find('#');
   std::string_view before = raw.substr(0, hash);
   Status st = ParseNoFragment(before, out);
-  if (!st.ok()) return Status::InvalidArgument("parse " + GoQuote(before) + ": " + std::string(st.message()));
+  if (!st.ok()) return Status::InvalidArgument("parse " + QuoteForError(before) + ": " + std::string(st.message()));
   if (hash == std::string_view::npos) return Status::OK();
   std::string_view frag = raw.substr(hash + 1);
   if (frag.empty()) return Status::OK();
   st = Unescape(frag, Mode::kFragment, &out->fragment);
-  if (!st.ok()) return Status::InvalidArgument("parse " + GoQuote(raw) + ": " + std::string(st.message()));
+  if (!st.ok()) return Status::InvalidArgument("parse " + QuoteForError(raw) + ": " + std::string(st.message()));
   if (Escape(out->fragment, Mode::kFragment) != frag) out->raw_fragment = std::string(frag);
   return Status::OK();
+}
+
+// strconv.Quote for the ASCII texts these errors show; other bytes are kept
+// as they are when printable UTF-8 and \x-escaped when control bytes.
+std::string QuoteForError(std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          out += "\\x";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+  return out;
 }
 
 }  // namespace fedra::builtins::gourl

@@ -46,6 +46,10 @@ struct Url {
 // url.Parse. Errors are plain messages (callers choose the status code).
 Status ParseGoUrl(std::string_view raw, Url* out);
 
+// Go's strconv.Quote as error messages show it: quotes, backslashes, \n \t
+// \r and other control bytes escaped, everything else kept.
+std::string QuoteForError(std::string_view s);
+
 // url.PathEscape-like escaping in path mode (used by EscapedPath).
 std::string EscapePath(std::string_view s);
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "builtins/go_url.h"
 #include "builtins/operands.h"
 #include "builtins/registry.h"
 #include "value/number.h"
@@ -25,35 +26,9 @@ Status TypeName(Context&, std::span<const Value> args, Value* out) {
   return Status::OK();
 }
 
-// Go's strconv.Quote, enough for error messages: printable UTF-8 is kept,
-// quotes, backslashes and control bytes are escaped.
-std::string GoQuote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out += "\\x";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 Status ParseFloatError(std::string_view text, std::string_view why) {
-  return Status::BuiltinError("strconv.ParseFloat: parsing " + GoQuote(text) + ": " +
+  return Status::BuiltinError("strconv.ParseFloat: parsing " + gourl::QuoteForError(text) + ": " +
                               std::string(why));
 }
 

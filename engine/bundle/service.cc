@@ -58,6 +58,15 @@ BundleService::BundleService(ServiceOptions options) : options_(std::move(option
 
 BundleService::~BundleService() { Close(); }
 
+template <class Pred>
+std::vector<BundleService::Parked> BundleService::TakeParked(Pred take) {
+  auto split = std::stable_partition(parked_.begin(), parked_.end(),
+                                     [&](const Parked& p) { return !take(p); });
+  std::vector<Parked> out(std::make_move_iterator(split), std::make_move_iterator(parked_.end()));
+  parked_.erase(split, parked_.end());
+  return out;
+}
+
 void BundleService::Publish(const std::string& name, std::string targz) {
   std::vector<Parked> wake;
   Entry e;
@@ -68,10 +77,7 @@ void BundleService::Publish(const std::string& name, std::string targz) {
     auto it = bundles_.find(name);
     if (it != bundles_.end() && it->second.etag == e.etag) return;
     bundles_[name] = e;
-    auto split = std::stable_partition(parked_.begin(), parked_.end(),
-                                       [&](const Parked& p) { return p.name != name; });
-    wake.assign(std::make_move_iterator(split), std::make_move_iterator(parked_.end()));
-    parked_.erase(split, parked_.end());
+    wake = TakeParked([&](const Parked& p) { return p.name == name; });
     served_ += wake.size();
   }
   // Answer outside the lock: Send only posts to the connection's strand.
@@ -84,10 +90,7 @@ void BundleService::Remove(const std::string& name) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     bundles_.erase(name);
-    auto split = std::stable_partition(parked_.begin(), parked_.end(),
-                                       [&](const Parked& p) { return p.name != name; });
-    wake.assign(std::make_move_iterator(split), std::make_move_iterator(parked_.end()));
-    parked_.erase(split, parked_.end());
+    wake = TakeParked([&](const Parked& p) { return p.name == name; });
   }
   for (auto& p : wake) {
     p.responder.Send(http::Response::Json(404, "{\"code\":\"resource_not_found\"}\n"));
@@ -177,11 +180,7 @@ void BundleService::Sweep() {
       cv_.wait_until(lock, next);
     }
     auto now = std::chrono::steady_clock::now();
-    std::vector<Parked> expired;
-    auto split = std::stable_partition(parked_.begin(), parked_.end(),
-                                       [&](const Parked& p) { return p.deadline > now; });
-    expired.assign(std::make_move_iterator(split), std::make_move_iterator(parked_.end()));
-    parked_.erase(split, parked_.end());
+    std::vector<Parked> expired = TakeParked([&](const Parked& p) { return p.deadline <= now; });
     if (expired.empty()) continue;
     std::vector<std::string> etags;
     for (const auto& p : expired) {

@@ -68,6 +68,9 @@ class BundleService {
     http::Responder responder;
   };
   http::Response Full(const Entry& e) const;
+  // Removes and returns the parked requests `take` selects. Caller holds mu_.
+  template <class Pred>
+  std::vector<Parked> TakeParked(Pred take);
   void Sweep();
 
   ServiceOptions options_;

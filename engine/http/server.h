@@ -77,6 +77,8 @@ struct Response {
 
   static Response Json(int status, std::string body);
   static Response Text(int status, std::string body);
+  // OPA's error shape, {"code": code, "message": message}.
+  static Response JsonError(int status, std::string_view code, std::string_view message);
 };
 
 // A chunked response written over time. Thread-safe.

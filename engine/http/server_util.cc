@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "fedra/value.h"
 #include "http/server.h"
 
 namespace fedra::http {
@@ -97,6 +98,13 @@ Response Response::Text(int status, std::string body) {
   r.headers.Set("Content-Type", "text/plain; charset=utf-8");
   r.body = std::move(body);
   return r;
+}
+
+Response Response::JsonError(int status, std::string_view code, std::string_view message) {
+  std::vector<ObjectEntry> e;
+  e.emplace_back(Value::String("code"), Value::String(code));
+  e.emplace_back(Value::String("message"), Value::String(message));
+  return Json(status, ToJson(Value::Object(std::move(e))) + "\n");
 }
 
 Handler Sync(std::function<Response(const Request&)> fn) {

@@ -47,7 +47,7 @@ class EngineApi {
 
  private:
   http::Response Admit(const http::Request& req);
-  http::Response Data(const http::Request& req, std::string_view rest);
+  http::Response Data(const http::Request& req);
   http::Response DataRead(const http::Request& req, const std::vector<std::string>& path);
   http::Response DataWrite(const http::Request& req, const std::vector<std::string>& path);
   http::Response Policies(const http::Request& req, std::string_view rest);

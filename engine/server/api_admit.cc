@@ -22,10 +22,7 @@ std::string RouteOf(std::string_view path) {
 }  // namespace
 
 http::Response ErrorResponse(int status, std::string_view code, std::string_view message) {
-  std::vector<ObjectEntry> e;
-  e.emplace_back(Value::String("code"), Value::String(code));
-  e.emplace_back(Value::String("message"), Value::String(message));
-  return http::Response::Json(status, ToJson(Value::Object(std::move(e))) + "\n");
+  return http::Response::JsonError(status, code, message);
 }
 
 std::string_view ApiErrorCode(const Status& s) {
@@ -58,7 +55,7 @@ http::Response EngineApi::Serve(const http::Request& req) {
   if (route == "/v1/admit") {
     res = Admit(req);
   } else if (route == "/v1/data") {
-    res = Data(req, path.substr(route.size()));
+    res = Data(req);
   } else if (route == "/v1/policies") {
     res = Policies(req, path.substr(route.size()));
   } else if (route == "/health") {

@@ -45,9 +45,8 @@ http::Response CompileErrorResponse(const Status& s) {
 
 }  // namespace
 
-http::Response EngineApi::Data(const http::Request& req, std::string_view rest) {
-  std::vector<std::string> path = SplitPath(std::string_view(req.raw_path).substr(8));
-  (void)rest;
+http::Response EngineApi::Data(const http::Request& req) {
+  std::vector<std::string> path = SplitPath(std::string_view(req.raw_path).substr(8));  // after "/v1/data"
   if (req.method == "GET" || req.method == "POST") return DataRead(req, path);
   if (req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE") {
     return DataWrite(req, path);

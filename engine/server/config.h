@@ -30,7 +30,7 @@ struct EngineConfig {
   std::chrono::milliseconds watch_interval{1000};
   std::string bundle_url;
   std::string bundle_token;
-  std::string bundle_token_file;       // read at start (keeps the token out of `ps`)
+  std::string bundle_token_file;       // read once at start into bundle_token (keeps it out of `ps`)
   std::string bundle_ca;
   std::string bundle_persist_dir;
   std::chrono::seconds bundle_long_poll{30};

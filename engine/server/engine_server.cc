@@ -1,5 +1,6 @@
 #include "server/engine_server.h"
 
+#include <fstream>
 #include <thread>
 
 #include "server/log.h"
@@ -13,6 +14,15 @@ EngineServer::~EngineServer() { Shutdown(); }
 Status EngineServer::Start() {
   Status s = ValidateEngineConfig(config_);
   if (!s.ok()) return s;
+  // Read once: the bundle client and the status reporter both send it.
+  if (!config_.bundle_token_file.empty()) {
+    std::ifstream f(config_.bundle_token_file);
+    std::getline(f, config_.bundle_token);
+    if (config_.bundle_token.empty()) {
+      return Status::InvalidArgument("--bundle-token-file " + config_.bundle_token_file +
+                                     ": empty or unreadable");
+    }
+  }
   store_.OnActivation([this](const Activation& a) {
     metrics_.ObserveActivation(a.source, a.ok);
   });

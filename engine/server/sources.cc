@@ -62,6 +62,12 @@ Status DirSource::LoadNow() {
 }
 
 Status DirSource::Start() {
+  LoadAndLog();
+  thread_ = std::thread([this] { Loop(); });
+  return Status::OK();
+}
+
+void DirSource::LoadAndLog() {
   Status s = LoadNow();
   if (s.ok()) {
     LogInfo("policies activated", {{"source", dir_},
@@ -70,8 +76,6 @@ Status DirSource::Start() {
     LogError("policy directory rejected; keeping the previous revision",
              {{"source", dir_}, {"error", s.ToString()}});
   }
-  thread_ = std::thread([this] { Loop(); });
-  return Status::OK();
 }
 
 void DirSource::Loop() {
@@ -84,16 +88,7 @@ void DirSource::Loop() {
     if (fp != fingerprint_) {
       // Files being written settle first: wait for two equal fingerprints.
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      if (DirFingerprint(dir_) == fp) {
-        Status s = LoadNow();
-        if (s.ok()) {
-          LogInfo("policies activated", {{"source", dir_},
-                                          {"revision", store_->Current()->revision->revision()}});
-        } else {
-          LogError("policy change rejected; keeping the previous revision",
-                   {{"source", dir_}, {"error", s.ToString()}});
-        }
-      }
+      if (DirFingerprint(dir_) == fp) LoadAndLog();
     }
     lock.lock();
   }
@@ -119,14 +114,6 @@ BundleSource::BundleSource(const EngineConfig& config, PolicyStore* store) : sto
   bundle::ClientOptions o;
   o.url = config.bundle_url;
   o.bearer_token = config.bundle_token;
-  if (!config.bundle_token_file.empty()) {
-    std::ifstream f(config.bundle_token_file);
-    std::getline(f, o.bearer_token);
-    if (!f && o.bearer_token.empty()) {
-      config_error_ = Status::InvalidArgument("--bundle-token-file " + config.bundle_token_file +
-                                              ": cannot read the file");
-    }
-  }
   o.ca_file = config.bundle_ca;
   o.long_poll_timeout = config.bundle_long_poll;
   o.persist_dir = config.bundle_persist_dir;
@@ -134,7 +121,7 @@ BundleSource::BundleSource(const EngineConfig& config, PolicyStore* store) : sto
     std::ifstream f(config.bundle_verify_key);
     std::stringstream key;
     key << f.rdbuf();
-    if (!f && config_error_.ok()) {
+    if (!f) {
       config_error_ = Status::InvalidArgument("--bundle-verify-key " + config.bundle_verify_key +
                                               ": cannot read the file");
     }

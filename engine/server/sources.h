@@ -42,6 +42,7 @@ class DirSource : public PolicySourceRunner {
 
  private:
   Status LoadNow();
+  void LoadAndLog();
   void Loop();
 
   std::string dir_;

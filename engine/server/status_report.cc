@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include <fstream>
-
 #include <utility>  // before cpprestsdk (Asio) with C++20 and Boost 1.74
 
 #include <cpprest/http_client.h>
@@ -49,10 +47,6 @@ StatusReporter::StatusReporter(const EngineConfig& config, PolicyStore* store,
     : config_(config), store_(store), source_(source), id_(config.id.empty() ? Hostname() : config.id) {
   // The status service is the hub that serves the bundles: same credentials.
   token_ = config.bundle_token;
-  if (!config.bundle_token_file.empty()) {
-    std::ifstream f(config.bundle_token_file);
-    std::getline(f, token_);
-  }
   store_->OnActivation([this](const Activation& a) {
     {
       std::lock_guard<std::mutex> lock(mu_);

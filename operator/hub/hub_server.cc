@@ -9,13 +9,6 @@ namespace fedra::op::hub {
 
 namespace {
 
-http::Response JsonError(int status, std::string_view code, std::string_view message) {
-  std::vector<ObjectEntry> e;
-  e.emplace_back(Value::String("code"), Value::String(code));
-  e.emplace_back(Value::String("message"), Value::String(message));
-  return http::Response::Json(status, ToJson(Value::Object(std::move(e))) + "\n");
-}
-
 std::string StringAt(const Value& v, std::string_view key) {
   const Value* f = v.is_object() ? v.Find(key) : nullptr;
   return f != nullptr && f->is_string() ? std::string(f->str()) : std::string();
@@ -111,11 +104,11 @@ void HubServer::Handle(http::Request& req, http::Responder resp) {
     return;
   }
   if (!Authorized(req)) {
-    resp.Send(JsonError(401, "unauthorized", "missing or wrong bearer token"));
+    resp.Send(http::Response::JsonError(401, "unauthorized", "missing or wrong bearer token"));
     return;
   }
   if (req.path.rfind("/bundles/", 0) == 0) {
-    if (!bundles_.Handle(req, resp)) resp.Send(JsonError(404, "resource_not_found", req.path));
+    if (!bundles_.Handle(req, resp)) resp.Send(http::Response::JsonError(404, "resource_not_found", req.path));
     return;
   }
   if (req.path == "/status") {
@@ -126,14 +119,14 @@ void HubServer::Handle(http::Request& req, http::Responder resp) {
     resp.Send(EnginesJson());
     return;
   }
-  resp.Send(JsonError(404, "resource_not_found", "no such endpoint: " + req.path));
+  resp.Send(http::Response::JsonError(404, "resource_not_found", "no such endpoint: " + req.path));
 }
 
 http::Response HubServer::HandleStatus(const http::Request& req) {
-  if (req.method != "POST") return JsonError(405, "method_not_allowed", "POST a status report");
+  if (req.method != "POST") return http::Response::JsonError(405, "method_not_allowed", "POST a status report");
   EngineReport r;
   fedra::Status s = ParseStatusReport(req.body, &r);
-  if (!s.ok()) return JsonError(400, "invalid_parameter", s.message());
+  if (!s.ok()) return http::Response::JsonError(400, "invalid_parameter", s.message());
   r.received = std::chrono::system_clock::now();
   r.raw = req.body;
   std::vector<std::function<void(const EngineReport&)>> listeners;
@@ -141,7 +134,7 @@ http::Response HubServer::HandleStatus(const http::Request& req) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = engines_.find(r.id);
     if (it == engines_.end() && engines_.size() >= options_.max_engines) {
-      return JsonError(429, "too_many_engines", "the hub tracks at most " +
+      return http::Response::JsonError(429, "too_many_engines", "the hub tracks at most " +
                                                     std::to_string(options_.max_engines) + " engines");
     }
     r.reports = it == engines_.end() ? 1 : it->second.reports + 1;
