@@ -530,7 +530,10 @@ void Printer::FmtBig(const Arg& a, char32_t verb) {
   } else if (f_.space) {
     sign = " ";
   }
-  std::string prefix;
+  // A view, not a std::string: GCC 12 at -O3 reports assigning these short
+  // literals to a string as a maybe-uninitialized read (a false positive
+  // that breaks -Werror builds).
+  std::string_view prefix;
   if (sharp) {
     if (verb == 'b') prefix = "0b";
     if (verb == 'o') prefix = "0";
