@@ -262,8 +262,9 @@ MemberClusterStatus RollUpCluster(const MemberCluster& cluster, const ClusterObs
   };
   if (!obs.reachable) {
     std::string msg = obs.message.empty() ? "member cluster is not answering" : obs.message;
-    cond(kConditionReachable, false, "Unreachable", msg);
-    cond(kConditionReady, false, "Unreachable", msg);
+    std::string reason = obs.reason.empty() ? "Unreachable" : obs.reason;
+    cond(kConditionReachable, false, reason, msg);
+    cond(kConditionReady, false, reason, msg);
     return st;
   }
   st.last_heartbeat_time = std::string(now);
@@ -275,6 +276,39 @@ MemberClusterStatus RollUpCluster(const MemberCluster& cluster, const ClusterObs
          std::to_string(st.engines_ready) + " engines ready, " + std::to_string(policies_synced) +
              " policies synced");
   }
+  return st;
+}
+
+MemberPolicyStatus RollUpMemberPolicy(const MemberPolicy& found, const ResolvedPolicy& placed,
+                                      const ClusterObservation& obs, std::string_view now) {
+  MemberPolicyStatus st = found.status;
+  st.observed_generation = found.metadata.generation;
+  st.revision = placed.revision;
+  st.engines_total = static_cast<int64_t>(obs.engines.size());
+  st.engines_ready = 0;
+  for (const EngineReport& e : obs.engines) {
+    auto it = e.active.find(placed.policy);
+    if (it != e.active.end() && it->second == placed.revision) ++st.engines_ready;
+  }
+  Condition c{.type = std::string(kConditionReady),
+              .status = "False",
+              .reason = "",
+              .message = "",
+              .last_transition_time = "",
+              .observed_generation = found.metadata.generation};
+  if (st.engines_total == 0) {
+    c.reason = "NoEngines";
+    c.message = "no engine in this cluster reports to the hub";
+  } else if (st.engines_ready < st.engines_total) {
+    c.reason = "Progressing";
+    c.message = std::to_string(st.engines_ready) + "/" + std::to_string(st.engines_total) +
+                " engines have this revision active";
+  } else {
+    c.status = "True";
+    c.reason = "Active";
+    c.message = "active in every engine (" + std::to_string(st.engines_total) + ")";
+  }
+  SetCondition(&st.conditions, std::move(c), now);
   return st;
 }
 

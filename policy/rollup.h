@@ -71,6 +71,7 @@ struct EngineReport {
 // What the operator observed in one member cluster.
 struct ClusterObservation {
   bool reachable = true;
+  std::string reason;   // why unreachable (CamelCase; default "Unreachable")
   std::string message;  // why unreachable
   // policy name -> revision of the MemberPolicy found there.
   std::map<std::string, std::string> applied;
@@ -97,6 +98,12 @@ FederatedPolicyStatus RollUp(const RollUpInput& in);
 MemberClusterStatus RollUpCluster(const MemberCluster& cluster, const ClusterObservation& obs,
                                   std::string_view kubernetes_version, int64_t policies_synced,
                                   std::string_view now);
+
+// A MemberPolicy's status in its member: the revision it holds, engines
+// ready (those reporting `placed.revision` active) out of total, and Ready
+// when every engine has it (False with NoEngines when none reports).
+MemberPolicyStatus RollUpMemberPolicy(const MemberPolicy& found, const ResolvedPolicy& placed,
+                                      const ClusterObservation& obs, std::string_view now);
 
 // RFC 3339 UTC with seconds ("2026-11-28T09:00:00Z") for milliseconds since
 // the epoch.

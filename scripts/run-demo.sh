@@ -74,6 +74,7 @@ openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -
 echo "== hub: CRDs, member clusters and policies applied with kubectl"
 apiserver hub
 k hub apply -f crds/ >/dev/null
+printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: fedra-system}\n' | k hub apply -f - >/dev/null
 k hub apply -f examples/policies/member-clusters.yaml -f examples/policies/required-labels.yaml \
   -f examples/policies/disallow-latest-tag.yaml
 
@@ -97,6 +98,10 @@ for member in cloud-1:cloud edge-1:edge; do
   done
   apiserver "$name" --webhook-service "fedra-system/fedra-engine=127.0.0.1:$port"
   printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n---\n' fedra-system demo | k "$name" apply -f - >/dev/null
+  k "$name" apply -f crds/policy.fedra.io_memberpolicies.yaml >/dev/null
+  # The hub reaches the member with the kubeconfig in this Secret.
+  k hub create secret generic "$name-kubeconfig" -n fedra-system --from-file=kubeconfig="$work/$name.kubeconfig" \
+    --dry-run=client -o yaml | k hub apply -f - >/dev/null
   sed "s|CA_BUNDLE|$(base64 -w0 "$work/ca.crt")|" examples/member/webhook.yaml.in | k "$name" apply -f - >/dev/null
   echo "== member $name ($tier): engine https://127.0.0.1:$port, webhook registered"
 done
@@ -123,6 +128,20 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 k hub get federatedpolicies
+echo "== hub: kubectl get memberclusters"
+for _ in $(seq 100); do
+  ready=$(k hub get mc -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}')
+  [[ "$ready" == "True True" ]] && break
+  sleep 0.1
+done
+k hub get memberclusters
+for name in cloud-1 edge-1; do
+  echo "== $name: kubectl get memberpolicies (applied by the operator with server-side apply)"
+  k "$name" get memberpolicies
+  # Exactly the policies the hub places on this cluster.
+  placed=$(k hub get fp -o jsonpath='{range .items[*]}{range .status.clusters[*]}{.name}{"\n"}{end}{end}' | grep -cx "$name")
+  [[ $(k "$name" get memberpolicies -o name | wc -l) -eq $placed ]] || ok=0
+done
 k hub get fp required-labels -o jsonpath='{range .status.clusters[*]}{.name}{"\t"}{.tier}{"\t"}{.phase}{"\tengines "}{.engines.ready}{"/"}{.engines.total}{"\tsync "}{.lastSyncLatencyMillis}{" ms\n"}{end}'
 
 if [[ $ok -ne 1 ]]; then

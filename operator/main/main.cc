@@ -1,13 +1,15 @@
-// fedra-operator: the hub operator. Watches FederatedPolicies and
-// MemberClusters on the hub, compiles and places the policies, serves one
-// bundle per (cluster, tier) to the engines with the OPA bundle protocol and
-// receives their status reports (operator/hub), and writes the roll-up into
-// each FederatedPolicy's status (operator/reconcilers/federation.h says what
-// is and is not done yet).
+// fedra-operator: the hub operator. Watches FederatedPolicies,
+// MemberClusters and the kubeconfig Secrets on the hub; compiles and places
+// the policies; applies the resolved MemberPolicies into each member cluster
+// and watches them there; serves one bundle per (cluster, tier) to the
+// engines with the OPA bundle protocol and receives their status reports
+// (operator/hub); and writes the roll-up into each FederatedPolicy's and
+// MemberCluster's status (operator/reconcilers/federation.h).
 //
 //   fedra-operator --kubeconfig hub.kubeconfig --addr 127.0.0.1:9443
 //       [--context C] [--tls-cert F --tls-key F] [--engine-token-file F]
-//       [--resync 1s] [--leader-elect --lease-namespace NS --id NAME]
+//       [--resync MS] [--hub-name NAME] [--secrets-namespace NS]
+//       [--leader-elect --lease-namespace NS --id NAME]
 #include <signal.h>
 
 #include <utility>  // before Asio with C++20 and Boost 1.74
@@ -36,17 +38,22 @@ using namespace fedra;
 constexpr char kUsage[] =
     "usage: fedra-operator --kubeconfig FILE --addr HOST:PORT [--context NAME]\n"
     "                      [--tls-cert FILE --tls-key FILE] [--engine-token-file FILE]\n"
-    "                      [--resync DURATION_MS] [--leader-elect --lease-namespace NS --id NAME]\n"
+    "                      [--resync DURATION_MS] [--hub-name NAME] [--secrets-namespace NS]\n"
+    "                      [--bundles-only] [--leader-elect --lease-namespace NS --id NAME]\n"
     "\n"
     "Serves GET /bundles/<cluster>/<tier> (OPA bundle protocol) and POST /status (OPA\n"
-    "status API) to fedra-engines on --addr, and reconciles FederatedPolicies and\n"
-    "MemberClusters on the hub cluster the kubeconfig points at.\n";
+    "status API) to fedra-engines on --addr, reconciles FederatedPolicies and\n"
+    "MemberClusters on the hub cluster the kubeconfig points at, and applies the\n"
+    "placed MemberPolicies into each member cluster (kubeconfig from the Secret its\n"
+    "MemberCluster names; Secrets in --secrets-namespace, default fedra-system, are\n"
+    "watched). --hub-name labels what this hub writes in members (default hub).\n"
+    "--bundles-only serves bundles without connecting to members.\n";
 
 struct Flags {
   std::string kubeconfig, context, addr = "127.0.0.1:9443", tls_cert, tls_key, token_file;
-  std::string lease_namespace = "fedra-system", id;
+  std::string lease_namespace = "fedra-system", id, hub_name = "hub", secrets_namespace = "fedra-system";
   int resync_ms = 1000;
-  bool leader_elect = false;
+  bool leader_elect = false, bundles_only = false;
 };
 
 bool Parse(int argc, char** argv, Flags* f, std::string* err) {
@@ -77,6 +84,12 @@ bool Parse(int argc, char** argv, Flags* f, std::string* err) {
       if (!value(&f->lease_namespace)) return false;
     } else if (a == "--id") {
       if (!value(&f->id)) return false;
+    } else if (a == "--hub-name") {
+      if (!value(&f->hub_name)) return false;
+    } else if (a == "--secrets-namespace") {
+      if (!value(&f->secrets_namespace)) return false;
+    } else if (a == "--bundles-only") {
+      f->bundles_only = true;
     } else if (a == "--leader-elect") {
       f->leader_elect = true;
     } else if (a == "--resync") {
@@ -123,6 +136,8 @@ int main(int argc, char** argv) {
 
   op::kube::RestConfig rc;
   Status s = op::kube::LoadRestConfig({flags.kubeconfig}, flags.context, &rc);
+  rc.qps = 50;  // one reconcile lists and writes statuses for every policy and cluster
+  rc.burst = 100;
   std::unique_ptr<op::kube::Client> client;
   if (s.ok()) s = op::kube::Client::Create(rc, &client);
   if (!s.ok()) {
@@ -162,9 +177,41 @@ int main(int argc, char** argv) {
   std::cerr << "{\"level\":\"info\",\"msg\":\"fedra-operator serving engines\",\"addr\":\""
             << ho.server.address << ":" << hub.port() << "\"}\n";
 
+  const op::controller::Key kFederation{"", "", "federation"};
+  op::controller::Controller* controller_ptr = nullptr;
+  auto enqueue = [&] {
+    if (controller_ptr != nullptr) controller_ptr->Enqueue(kFederation);
+  };
+
+  // Kubeconfig Secrets: watched in --secrets-namespace, read directly elsewhere.
+  op::informer::ResourceSelector secrets_what;
+  secrets_what.gvr = op::kube::gvr::Secrets();
+  secrets_what.namespace_name = flags.secrets_namespace;
+  std::unique_ptr<op::informer::Informer> secrets = op::informer::Informer::ForResource(client.get(), secrets_what);
+  const op::informer::Informer* secrets_informer = secrets.get();  // owned by `informers` below
+  op::reconcilers::SecretReader read_secret = [&](const std::string& ns, const std::string& name,
+                                                  nlohmann::json* out) {
+    if (ns == flags.secrets_namespace && secrets_informer->HasSynced()) {
+      op::informer::ObjectPtr obj = secrets_informer->store().Get(ns, name);
+      if (!obj) {
+        return op::kube::ApiStatus::Make(op::kube::Reason::kNotFound,
+                                         "secrets \"" + name + "\" not found", 404);
+      }
+      *out = *obj;
+      return op::kube::ApiStatus();
+    }
+    return client->Get(op::kube::gvr::Secrets(), ns, name, out);
+  };
+  op::reconcilers::MemberConnectionOptions mo;
+  mo.hub = flags.hub_name;
+  mo.on_change = enqueue;
+  std::unique_ptr<op::reconcilers::MemberConnections> members;
+  if (!flags.bundles_only) members = std::make_unique<op::reconcilers::MemberConnections>(read_secret, mo);
+
   op::reconcilers::FederationOptions fo;
   fo.resync = std::chrono::milliseconds(flags.resync_ms);
-  op::reconcilers::FederationReconciler reconciler(client.get(), &hub, fo);
+  fo.hub = flags.hub_name;
+  op::reconcilers::FederationReconciler reconciler(client.get(), &hub, fo, members.get());
   op::controller::ControllerOptions co;
   co.name = "federation";
   co.on_error = [](const op::controller::Key&, const Status& e) {
@@ -174,6 +221,7 @@ int main(int argc, char** argv) {
   op::controller::Controller controller(std::move(co), [&](const op::controller::Key& k) {
     return reconciler.Reconcile(k);
   });
+  controller_ptr = &controller;
   // Any change to a policy or a cluster reconciles the federation.
   std::vector<std::unique_ptr<op::informer::Informer>> informers;
   for (auto gvr : {op::reconcilers::FederatedPolicies(), op::reconcilers::MemberClusters()}) {
@@ -181,13 +229,21 @@ int main(int argc, char** argv) {
     what.gvr = gvr;
     auto inf = op::informer::Informer::ForResource(client.get(), what);
     op::informer::EventHandler h;
-    h.on_add = [&](const auto&, bool) { controller.Enqueue(op::controller::Key{"", "", "federation"}); };
-    h.on_update = [&](const auto&, const auto&) { controller.Enqueue(op::controller::Key{"", "", "federation"}); };
-    h.on_delete = [&](const auto&, bool) { controller.Enqueue(op::controller::Key{"", "", "federation"}); };
+    h.on_add = [&](const auto&, bool) { enqueue(); };
+    h.on_update = [&](const auto&, const auto&) { enqueue(); };
+    h.on_delete = [&](const auto&, bool) { enqueue(); };
     inf->AddEventHandler(std::move(h));
     informers.push_back(std::move(inf));
   }
-  hub.OnReport([&](const op::hub::EngineReport&) { controller.Enqueue(op::controller::Key{"", "", "federation"}); });
+  {
+    op::informer::EventHandler h;
+    h.on_add = [&](const auto&, bool) { enqueue(); };
+    h.on_update = [&](const auto&, const auto&) { enqueue(); };
+    h.on_delete = [&](const auto&, bool) { enqueue(); };
+    secrets->AddEventHandler(std::move(h));
+    informers.push_back(std::move(secrets));
+  }
+  hub.OnReport([&](const op::hub::EngineReport&) { enqueue(); });
 
   std::unique_ptr<op::controller::LeaderElector> elector;
   auto run = [&] {
@@ -197,7 +253,7 @@ int main(int argc, char** argv) {
     }
     Status st = controller.Start();
     if (!st.ok()) std::cerr << "fedra-operator: controller: " << st.ToString() << "\n";
-    controller.Enqueue(op::controller::Key{"", "", "federation"});
+    enqueue();
   };
   if (flags.leader_elect) {
     op::controller::LeaderElectionConfig lc;
@@ -219,6 +275,7 @@ int main(int argc, char** argv) {
   server::WaitForTermination(signals);
   controller.Stop(std::chrono::seconds(10));
   for (auto& inf : informers) inf->Stop();
+  if (members) members->Stop();
   if (elector) elector->Stop();
   hub.Stop();
   std::cerr << "{\"level\":\"info\",\"msg\":\"stopped\"}\n";

@@ -5,6 +5,7 @@
 #include "bundle/bundle.h"
 #include "policy/assembly.h"
 #include "policy/placement.h"
+#include "operator/reconcilers/propagation.h"
 
 namespace fedra::op::reconcilers {
 
@@ -31,8 +32,8 @@ kube::GroupVersionResource FederatedPolicies() { return Gvr("federatedpolicies")
 kube::GroupVersionResource MemberClusters() { return Gvr("memberclusters"); }
 
 FederationReconciler::FederationReconciler(kube::Client* hub_client, hub::HubServer* hub,
-                                           FederationOptions options)
-    : client_(hub_client), hub_(hub), options_(options) {}
+                                           FederationOptions options, MemberConnections* members)
+    : client_(hub_client), hub_(hub), options_(std::move(options)), members_(members) {}
 
 Status FederationReconciler::WriteStatus(const policy::FederatedPolicy& fp,
                                          const policy::FederatedPolicyStatus& status) {
@@ -44,15 +45,97 @@ Status FederationReconciler::WriteStatus(const policy::FederatedPolicy& fp,
   return st.ok() ? Status::OK() : st.ToStatus();
 }
 
+Status FederationReconciler::WriteClusterStatus(const policy::MemberCluster& mc,
+                                                const policy::MemberClusterStatus& status) {
+  policy::Json next = policy::MemberClusterStatusToJson(status);
+  policy::Json prev = policy::MemberClusterStatusToJson(mc.status);
+  // The heartbeat alone is written every heartbeat_interval, not on every pass.
+  policy::Json next_rest = next, prev_rest = prev;
+  next_rest.erase("lastHeartbeatTime");
+  prev_rest.erase("lastHeartbeatTime");
+  if (next_rest == prev_rest) {
+    if (next == prev) return Status::OK();
+    int64_t last = policy::ParseTimeMillis(mc.status.last_heartbeat_time);
+    if (last > 0 && NowMillis() - last < options_.heartbeat_interval.count()) return Status::OK();
+  }
+  policy::Json out;
+  kube::ApiStatus st = client_->PatchStatus(MemberClusters(), "", mc.metadata.name, kube::PatchType::kMerge,
+                                            {{"status", next}}, &out);
+  return st.ok() ? Status::OK() : st.ToStatus();
+}
+
+Status FederationReconciler::SetFinalizer(const policy::Json& item, bool present) {
+  const policy::Json& meta = item["metadata"];
+  policy::Json finalizers = policy::Json::array();
+  bool had = false;
+  for (const auto& f : meta.value("finalizers", policy::Json::array())) {
+    if (f == kFinalizer) {
+      had = true;
+    } else {
+      finalizers.push_back(f);
+    }
+  }
+  if (had == present) return Status::OK();
+  if (present) finalizers.push_back(kFinalizer);
+  // resourceVersion makes this a compare-and-swap: a concurrent writer's
+  // finalizer is not lost (a Conflict retries the whole reconcile).
+  policy::Json patch = {{"metadata",
+                         {{"finalizers", finalizers}, {"resourceVersion", meta.value("resourceVersion", "")}}}};
+  policy::Json out;
+  kube::ApiStatus st = client_->Patch(FederatedPolicies(), "", meta.value("name", ""), kube::PatchType::kMerge,
+                                      patch, &out);
+  if (st.ok() || st.reason() == kube::Reason::kNotFound) return Status::OK();
+  return st.ToStatus();
+}
+
+void FederationReconciler::ObserveMember(const policy::MemberCluster& mc,
+                                         const std::vector<const policy::ResolvedPolicy*>& placed,
+                                         policy::ClusterObservation* obs, std::string* kubernetes_version,
+                                         Status* error) {
+  MemberConnection conn = members_->Get(mc.metadata.name);
+  if (!conn.cluster) {
+    obs->reachable = false;
+    obs->reason = conn.reason;
+    obs->message = conn.message;
+    return;
+  }
+  cluster::ClusterHealth health = conn.cluster->health();
+  *kubernetes_version = health.server_version;
+  if (health.state == cluster::HealthState::kUnreachable) {
+    obs->reachable = false;
+    obs->reason = "Unreachable";
+    obs->message = health.message.empty() ? "member cluster is not answering" : health.message;
+    return;
+  }
+  informer::Informer* inf = MemberConnections::PolicyInformer(*conn.cluster);
+  if (health.state == cluster::HealthState::kUnknown || inf == nullptr || !inf->HasSynced()) {
+    return;  // reachable as far as we know; nothing observed as applied yet
+  }
+  PropagationResult res = Propagate(conn.cluster->client(), inf->store().List(), options_.hub, placed);
+  obs->applied = std::move(res.held);
+  if (!res.error.ok() && error->ok()) *error = res.error.WithContext("member cluster " + mc.metadata.name);
+}
+
 controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   // 1. What the hub holds.
   policy::Json list;
   kube::ApiStatus st = client_->ListAll(FederatedPolicies(), "", {}, &list);
   if (!st.ok()) return controller::Result::Error(st.ToStatus());
   std::vector<policy::FederatedPolicy> policies;
+  std::vector<policy::Json> deleting;  // FederatedPolicies being deleted, as read
+  Status first_error;
+  auto note = [&first_error](const Status& s) {
+    if (!s.ok() && first_error.ok()) first_error = s;
+  };
   for (const auto& item : list.value("items", policy::Json::array())) {
+    if (members_ != nullptr && item["metadata"].contains("deletionTimestamp")) {
+      deleting.push_back(item);
+      continue;
+    }
     policy::FederatedPolicy fp;
-    if (policy::ParseFederatedPolicy(item, &fp).ok()) policies.push_back(std::move(fp));
+    if (!policy::ParseFederatedPolicy(item, &fp).ok()) continue;
+    if (members_ != nullptr) note(SetFinalizer(item, true));
+    policies.push_back(std::move(fp));
   }
   st = client_->ListAll(MemberClusters(), "", {}, &list);
   if (!st.ok()) return controller::Result::Error(st.ToStatus());
@@ -99,14 +182,27 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   }
   published_ = std::move(published);
 
-  // 4. Observe engines and roll up each policy's status.
+  // 4-6. Observe members and engines (applying what is placed).
+  if (members_ != nullptr) members_->Sync(clusters);
   int64_t now = NowMillis();
+  const std::string now_text = policy::FormatTime(now);
   auto wall = std::chrono::system_clock::now();
   std::map<std::string, policy::ClusterObservation> observed;
+  std::set<std::string> held_anywhere;  // policies some reachable member still holds
   for (const auto& mc : clusters) {
     policy::ClusterObservation obs;
+    std::vector<const policy::ResolvedPolicy*> mine;
     for (const auto& r : placed) {
-      if (r.cluster == mc.metadata.name) obs.applied[r.policy] = r.revision;
+      if (r.cluster == mc.metadata.name) mine.push_back(&r);
+    }
+    std::string version;
+    if (members_ != nullptr) {
+      Status member_error;
+      ObserveMember(mc, mine, &obs, &version, &member_error);
+      note(member_error);
+      for (const auto& [name, rev] : obs.applied) held_anywhere.insert(name);
+    } else {
+      for (const auto* r : mine) obs.applied[r->policy] = r->revision;
     }
     for (const auto& e : hub_->Engines(mc.metadata.name)) {
       if (!hub_->Fresh(e, wall)) continue;
@@ -116,9 +212,26 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
       if (raw.is_discarded()) continue;
       if (policy::DecodeEngineStatus(raw, "fedra", index_, &who, &er).ok()) obs.engines.push_back(std::move(er));
     }
+    if (members_ != nullptr && obs.reachable) {
+      MemberConnection conn = members_->Get(mc.metadata.name);
+      informer::Informer* inf = conn.cluster ? MemberConnections::PolicyInformer(*conn.cluster) : nullptr;
+      if (inf != nullptr && inf->HasSynced()) {
+        Status ws = WriteMemberPolicyStatuses(conn.cluster->client(), inf->store().List(), mine, obs, now_text);
+        note(ws.WithContext("member cluster " + mc.metadata.name));
+      }
+    }
+    if (members_ != nullptr) {
+      int64_t synced = 0;
+      for (const auto* r : mine) {
+        auto it = obs.applied.find(r->policy);
+        if (it != obs.applied.end() && it->second == r->revision) ++synced;
+      }
+      note(WriteClusterStatus(mc, policy::RollUpCluster(mc, obs, version, synced, now_text)));
+    }
     observed[mc.metadata.name] = std::move(obs);
   }
-  Status first_error;
+
+  // 7. Each policy's status.
   for (const auto& fp : policies) {
     std::string base = policy::ContentRevision(policy::BaseSpec(fp));
     first_seen_millis_.emplace(base, now);
@@ -130,9 +243,13 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     }
     for (const auto& r : in.placed) in.clusters[r.cluster] = observed[r.cluster];
     in.changed_at_millis = first_seen_millis_[base];
-    in.now = policy::FormatTime(now);
-    s = WriteStatus(fp, policy::RollUp(in));
-    if (!s.ok() && first_error.ok()) first_error = s;
+    in.now = now_text;
+    note(WriteStatus(fp, policy::RollUp(in)));
+  }
+
+  // 8. A deleted policy goes once no reachable member holds a copy.
+  for (const auto& item : deleting) {
+    if (held_anywhere.count(item["metadata"].value("name", "")) == 0) note(SetFinalizer(item, false));
   }
   if (!first_error.ok()) return controller::Result::Error(first_error);
   return controller::Result::RequeueAfter(options_.resync);

@@ -14,10 +14,21 @@
 //      subresource when it changed.
 // It returns RequeueAfter(resync) so engines that stop reporting are noticed.
 //
-// Not yet here (next steps of issue 6): MemberPolicy copies applied into the
-// member clusters with server-side apply, MemberCluster status from the
-// member's API, webhook configurations and serving certificates. Until then
-// "applied" in the roll-up means "in the bundle the cluster's engines pull".
+// With MemberConnections (operator/reconcilers/members.h) it also works the
+// member clusters:
+//   5. connects to each MemberCluster with the kubeconfig in its Secret;
+//   6. server-side applies the placed MemberPolicies into each reachable
+//      member, reverts edits made there and deletes copies no longer placed
+//      (propagation.h); the status then reports what the member holds;
+//   7. writes each MemberCluster's status: Reachable and Ready, the last
+//      heartbeat (refreshed every heartbeat_interval, or with any other
+//      change), the Kubernetes version, engines and policies synced;
+//   8. keeps the finalizer kFinalizer on every FederatedPolicy and removes
+//      it from a deleted one once no reachable member holds a copy
+//      (unreachable members are cleaned when they come back: copies of this
+//      hub that are not placed are deleted wherever they are found).
+// Without MemberConnections "applied" means "in the bundle the cluster's
+// engines pull" (the operator then serves bundles only).
 //
 // Reconcile is not reentrant: run it from one controller worker.
 #ifndef FEDRA_OPERATOR_RECONCILERS_FEDERATION_H_
@@ -30,14 +41,19 @@
 #include "operator/controller/reconcile.h"
 #include "operator/hub/hub_server.h"
 #include "operator/kube/client.h"
+#include "operator/reconcilers/members.h"
 #include "policy/engine_status.h"
 #include "policy/rollup.h"
 #include "policy/types.h"
 
 namespace fedra::op::reconcilers {
 
+inline constexpr std::string_view kFinalizer = "policy.fedra.io/member-cleanup";
+
 struct FederationOptions {
   std::chrono::milliseconds resync{1000};
+  std::string hub = "hub";  // policy.fedra.io/hub on the MemberPolicies this operator writes
+  std::chrono::milliseconds heartbeat_interval{10000};
 };
 
 kube::GroupVersionResource FederatedPolicies();
@@ -45,7 +61,9 @@ kube::GroupVersionResource MemberClusters();
 
 class FederationReconciler {
  public:
-  FederationReconciler(kube::Client* hub_client, hub::HubServer* hub, FederationOptions options = {});
+  // `members` may be null (bundles only); it must outlive the reconciler.
+  FederationReconciler(kube::Client* hub_client, hub::HubServer* hub, FederationOptions options = {},
+                       MemberConnections* members = nullptr);
 
   controller::Result Reconcile(const controller::Key& key);
 
@@ -56,10 +74,16 @@ class FederationReconciler {
 
  private:
   Status WriteStatus(const policy::FederatedPolicy& fp, const policy::FederatedPolicyStatus& status);
+  Status WriteClusterStatus(const policy::MemberCluster& mc, const policy::MemberClusterStatus& status);
+  Status SetFinalizer(const policy::Json& item, bool present);
+  // Steps 5 and 6 for one member; fills `obs` (reachability, what it holds).
+  void ObserveMember(const policy::MemberCluster& mc, const std::vector<const policy::ResolvedPolicy*>& placed,
+                     policy::ClusterObservation* obs, std::string* kubernetes_version, Status* error);
 
   kube::Client* client_;
   hub::HubServer* hub_;
   FederationOptions options_;
+  MemberConnections* members_;
   std::map<std::string, policy::FederatedPolicy> last_good_;  // by name
   policy::BundleIndex index_;                                 // bundle revision -> policy revisions
   std::map<std::string, int64_t> first_seen_millis_;          // policy revision -> when first placed
