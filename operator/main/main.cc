@@ -39,7 +39,8 @@ constexpr char kUsage[] =
     "usage: fedra-operator --kubeconfig FILE --addr HOST:PORT [--context NAME]\n"
     "                      [--tls-cert FILE --tls-key FILE] [--engine-token-file FILE]\n"
     "                      [--resync DURATION_MS] [--hub-name NAME] [--secrets-namespace NS]\n"
-    "                      [--bundles-only] [--leader-elect --lease-namespace NS --id NAME]\n"
+    "                      [--bundles-only] [--leader-elect --lease-namespace NS --id NAME\n"
+    "                       --lease-duration MS --renew-deadline MS --retry-period MS]\n"
     "\n"
     "Serves GET /bundles/<cluster>/<tier> (OPA bundle protocol) and POST /status (OPA\n"
     "status API) to fedra-engines on --addr, reconciles FederatedPolicies and\n"
@@ -53,6 +54,7 @@ struct Flags {
   std::string kubeconfig, context, addr = "127.0.0.1:9443", tls_cert, tls_key, token_file;
   std::string lease_namespace = "fedra-system", id, hub_name = "hub", secrets_namespace = "fedra-system";
   int resync_ms = 1000;
+  int lease_ms = 15000, renew_ms = 10000, retry_ms = 2000;
   bool leader_elect = false, bundles_only = false;
 };
 
@@ -92,12 +94,20 @@ bool Parse(int argc, char** argv, Flags* f, std::string* err) {
       f->bundles_only = true;
     } else if (a == "--leader-elect") {
       f->leader_elect = true;
-    } else if (a == "--resync") {
+    } else if (a == "--resync" || a == "--lease-duration" || a == "--renew-deadline" || a == "--retry-period") {
       if (!value(&resync)) return false;
+      int* into = a == "--resync"           ? &f->resync_ms
+                  : a == "--lease-duration" ? &f->lease_ms
+                  : a == "--renew-deadline" ? &f->renew_ms
+                                            : &f->retry_ms;
       try {
-        f->resync_ms = std::stoi(resync);
+        *into = std::stoi(resync);
       } catch (...) {
-        *err = "--resync takes milliseconds";
+        *err = a + " takes milliseconds";
+        return false;
+      }
+      if (*into <= 0) {
+        *err = a + " must be positive";
         return false;
       }
     } else {
@@ -107,6 +117,10 @@ bool Parse(int argc, char** argv, Flags* f, std::string* err) {
   }
   if (f->kubeconfig.empty()) {
     *err = "--kubeconfig is required";
+    return false;
+  }
+  if (!(f->retry_ms < f->renew_ms && f->renew_ms < f->lease_ms)) {
+    *err = "leader election needs --retry-period < --renew-deadline < --lease-duration";
     return false;
   }
   if (f->tls_cert.empty() != f->tls_key.empty()) {
@@ -259,6 +273,9 @@ int main(int argc, char** argv) {
     op::controller::LeaderElectionConfig lc;
     lc.lease_namespace = flags.lease_namespace;
     lc.lease_name = "fedra-operator";
+    lc.lease_duration = std::chrono::milliseconds(flags.lease_ms);
+    lc.renew_deadline = std::chrono::milliseconds(flags.renew_ms);
+    lc.retry_period = std::chrono::milliseconds(flags.retry_ms);
     lc.identity = flags.id.empty() ? "fedra-operator-" + std::to_string(::getpid()) : flags.id;
     lc.on_started_leading = run;
     // A replica that loses the lease stops at once: another one leads now.

@@ -45,8 +45,10 @@ inline Pki MakePki(const TempDir& dir, const std::string& prefix = "") {
 // A fedra-engine child process with HTTPS on a free port.
 class Engine {
  public:
-  Engine(const TempDir& dir, const Pki& pki, std::vector<std::string> extra, std::string name = "engine")
-      : port_(FreePort()), pki_(pki) {
+  // `port` 0: a free one.
+  Engine(const TempDir& dir, const Pki& pki, std::vector<std::string> extra, std::string name = "engine",
+         uint16_t port = 0)
+      : port_(port != 0 ? port : FreePort()), pki_(pki) {
     std::vector<std::string> argv = {EngineBinary(),
                                      "--addr", "127.0.0.1:" + std::to_string(port_),
                                      "--tls-cert", pki.cert_file,
