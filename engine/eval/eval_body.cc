@@ -83,8 +83,9 @@ Flow Evaluator::CheckCancel() {
 
 Status Evaluator::Run(const compile::CompiledQuery& query, ResultSet* out) {
   char base;
-  stack_base_ = &base;
-  stack_budget_ = StackBudget(&base);
+  const auto base_addr = reinterpret_cast<uintptr_t>(&base);
+  const size_t budget = StackBudget(&base);
+  stack_limit_ = base_addr > budget ? base_addr - budget : 0;
   size_t nexprs = 0;
   for (const auto& e : query.body.exprs) nexprs = std::max<size_t>(nexprs, e.query_index + 1);
   expr_values_.assign(nexprs, Value::Bool(true));

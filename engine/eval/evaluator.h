@@ -86,8 +86,11 @@ class Evaluator {
   // it runs for nearly every step.
   static constexpr uint32_t kCheckEvery = 256;
   Flow CheckLimits() {
+    // Compared as addresses, never subtracted: when the first steps are
+    // inlined into Run, `here` lies in Run's own frame above its base, and
+    // an unsigned difference wrapped around to "exhausted" (Release builds).
     char here;
-    if (stack_base_ && static_cast<size_t>(stack_base_ - &here) > stack_budget_) [[unlikely]] {
+    if (reinterpret_cast<uintptr_t>(&here) < stack_limit_) [[unlikely]] {
       return StackExhausted();
     }
     if (++steps_ % kCheckEvery == 0) [[unlikely]] return CheckCancel();
@@ -185,8 +188,9 @@ class Evaluator {
   Status error_;
   uint32_t steps_ = 0;
   size_t depth_ = 0;
-  const char* stack_base_ = nullptr;
-  size_t stack_budget_ = 0;
+  // The lowest stack address evaluation may reach (the stack grows down);
+  // 0 until Run sets it.
+  uintptr_t stack_limit_ = 0;
   std::vector<Value>& expr_values_;
 };
 
