@@ -104,7 +104,7 @@ Status Evaluator::Run(const compile::CompiledQuery& query, ResultSet* out) {
       r.expressions.push_back(std::move(er));
     }
     for (const auto& [name, slot] : query.outputs) {
-      if (frame_[slot].defined()) r.bindings.emplace_back(name, frame_[slot]);
+      if (frame_[slot] != nullptr) r.bindings.emplace_back(name, *frame_[slot]);
     }
     out->results.push_back(std::move(r));
     return Flow::kContinue;

@@ -79,11 +79,11 @@ Flow Evaluator::EvalRef(const ir::Term& t, ValueCont k) {
       return EvalDataFromRoot(t, 1, k);
     }
     case ir::TermOp::kLocal: {
-      // A bound slot stays bound, unmoved, until k returns (see EvalTerm):
-      // no copy (and no reference count traffic) needed.
-      const Value& v = frame_[head.slot];
-      if (v.is_undefined()) return Flow::kContinue;
-      return EvalPath(v, t, 1, k);
+      // A bound value stays alive and bound until k returns (see Slot in
+      // scratch.h): no copy (and no reference count traffic) needed.
+      const Value* v = frame_[head.slot];
+      if (v == nullptr) return Flow::kContinue;
+      return EvalPath(*v, t, 1, k);
     }
     default:
       return EvalTerm(head, [&](const Value& v) -> Flow { return EvalPath(v, t, 1, k); });

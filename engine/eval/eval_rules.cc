@@ -53,7 +53,7 @@ Flow Evaluator::EvalRuleBodies(const ir::Rule& rule, const std::span<const Value
                                       std::to_string(options_.max_call_depth) + " calls",
                                       rule.loc));
   }
-  Value* saved = frame_;
+  Slot* saved = frame_;
   frame_ = frames_.Push(rule.num_slots);
   auto run = [&](const ir::Body& body, const ir::Term& value, bool* any) -> Flow {
     auto with_args = [&](size_t i, auto& self) -> Flow {

@@ -15,7 +15,7 @@ std::string FormatForPrint(const Value& v) {
 bool Evaluator::IsGroundComposite(const ir::Term& t) const {
   switch (t.op) {
     case ir::TermOp::kLocal:
-      return frame_[t.slot].defined();
+      return frame_[t.slot] != nullptr;
     case ir::TermOp::kArrayCompr:
     case ir::TermOp::kSetCompr:
     case ir::TermOp::kObjectCompr:
@@ -34,11 +34,11 @@ Flow Evaluator::EvalTerm(const ir::Term& t, ValueCont k) {
     case ir::TermOp::kConst:
       return k(t.value);
     case ir::TermOp::kLocal: {
-      // Frames never move and a bound slot is only cleared after its
-      // continuation returns, so the reference stays valid during k.
-      const Value& v = frame_[t.slot];
-      if (v.is_undefined()) return Flow::kContinue;
-      return k(v);
+      // A slot is only cleared after its continuation returns and its
+      // value outlives it (Slot, scratch.h): valid during k.
+      const Value* v = frame_[t.slot];
+      if (v == nullptr) return Flow::kContinue;
+      return k(*v);
     }
     case ir::TermOp::kInput: {
       if (input_.is_undefined()) return Flow::kContinue;
@@ -195,7 +195,7 @@ Flow Evaluator::EvalCall(const ir::Term& t, ValueCont k) {
   for (size_t i = 0; i < n; ++i) {
     const ir::Term& a = t.items[i];
     if (!a.has_vars) cls[i] = kGround;
-    else if (a.is_local()) cls[i] = frame_[a.slot].defined() ? kGround : kUnboundLocal;
+    else if (a.is_local()) cls[i] = frame_[a.slot] != nullptr ? kGround : kUnboundLocal;
     else cls[i] = IsGround(a) ? kGround : kEnumerates;
   }
   size_t m = 0;

@@ -124,7 +124,7 @@ class Evaluator {
   // True when every local in `t` is bound. The common cases inline.
   bool IsGround(const ir::Term& t) const {
     if (!t.has_vars) return true;
-    if (t.op == ir::TermOp::kLocal) return frame_[t.slot].defined();
+    if (t.op == ir::TermOp::kLocal) return frame_[t.slot] != nullptr;
     return IsGroundComposite(t);
   }
   bool IsGroundComposite(const ir::Term& t) const;
@@ -178,7 +178,7 @@ class Evaluator {
   // thread's pool (scratch.h) and go back to it in the destructor.
   Scratch* scratch_;
   FrameStack& frames_;
-  Value* frame_ = nullptr;
+  Slot* frame_ = nullptr;
   Value input_;
   std::vector<DataOverride> data_overrides_;
   std::vector<FnOverride> fn_overrides_;

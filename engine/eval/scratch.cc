@@ -26,24 +26,24 @@ Pool& ThreadPool() {
 
 }  // namespace
 
-Value* FrameStack::PushSlow(uint32_t n) {
+Slot* FrameStack::PushSlow(uint32_t n) {
   while (true) {
     if (current_ == chunks_.size()) {
       Chunk c;
       c.size = std::max(kChunk, n);
-      c.slots = std::make_unique<Value[]>(c.size);
+      c.slots = std::make_unique<Slot[]>(c.size);
       chunks_.push_back(std::move(c));
     }
     Chunk& c = chunks_[current_];
     if (c.size - c.used >= n) {
-      Value* base = c.slots.get() + c.used;
+      Slot* base = c.slots.get() + c.used;
       c.used += n;
       return base;
     }
     if (c.used == 0) {
       // Too small even when empty: replace it.
       c.size = std::max(kChunk, n);
-      c.slots = std::make_unique<Value[]>(c.size);
+      c.slots = std::make_unique<Slot[]>(c.size);
       continue;
     }
     ++current_;
@@ -52,7 +52,7 @@ Value* FrameStack::PushSlow(uint32_t n) {
 
 void FrameStack::Reset(size_t keep) {
   for (Chunk& c : chunks_) {
-    for (uint32_t i = 0; i < c.used; ++i) c.slots[i] = Value();
+    for (uint32_t i = 0; i < c.used; ++i) c.slots[i] = nullptr;
     c.used = 0;
   }
   current_ = 0;

@@ -23,16 +23,25 @@
 
 namespace fedra::eval {
 
+// A frame slot: the address of the value bound to a variable, or nullptr
+// while it is unbound. Not a copy: the evaluator hands every value to its
+// continuation alive and unchanged until that continuation returns, and a
+// binding is undone before then (eval/unify.cc, Bind), so the address stays
+// valid for as long as the variable is bound. Binding by address costs no
+// reference-count update; copying cost two atomic read-modify-writes per
+// binding.
+using Slot = const Value*;
+
 // Frames of slots, from chunks that never move. Popped slots are cleared,
-// so an empty stack holds no values.
+// so an empty stack points at no values.
 class FrameStack {
  public:
-  Value* Push(uint32_t n) {
+  Slot* Push(uint32_t n) {
     if (n == 0) n = 1;
     if (current_ < chunks_.size()) {
       Chunk& c = chunks_[current_];
       if (c.size - c.used >= n) {
-        Value* base = c.slots.get() + c.used;
+        Slot* base = c.slots.get() + c.used;
         c.used += n;
         return base;
       }
@@ -42,7 +51,7 @@ class FrameStack {
   void Pop(uint32_t n) {
     if (n == 0) n = 1;
     Chunk& c = chunks_[current_];
-    for (uint32_t i = c.used - n; i < c.used; ++i) c.slots[i] = Value();
+    for (uint32_t i = c.used - n; i < c.used; ++i) c.slots[i] = nullptr;
     c.used -= n;
     if (c.used == 0 && current_ > 0) --current_;
   }
@@ -51,11 +60,11 @@ class FrameStack {
   void Reset(size_t keep);
 
  private:
-  Value* PushSlow(uint32_t n);
+  Slot* PushSlow(uint32_t n);
 
   static constexpr uint32_t kChunk = 256;
   struct Chunk {
-    std::unique_ptr<Value[]> slots;
+    std::unique_ptr<Slot[]> slots;
     uint32_t size = 0;
     uint32_t used = 0;
   };

@@ -198,25 +198,27 @@ TEST(Scratch, ThreadsEvaluatingOnePolicySetEachGetTheirOwnAnswers) {
 
 TEST(Scratch, FrameStackGrowsPastAChunkAndResets) {
   FrameStack fs;
-  Value* a = fs.Push(10);
-  a[0] = Value::String("first");
-  Value* big = fs.Push(1000);  // larger than a chunk: its own chunk
-  for (int i = 0; i < 1000; ++i) big[i] = Value::Int(i);
-  Value* c = fs.Push(5);
-  c[4] = Value::Int(7);
-  EXPECT_EQ(a[0], Value::String("first"));  // earlier frames never move
+  const Value first = Value::String("first");
+  const Value seven = Value::Int(7);
+  Slot* a = fs.Push(10);
+  a[0] = &first;
+  Slot* big = fs.Push(1000);  // larger than a chunk: its own chunk
+  for (int i = 0; i < 1000; ++i) big[i] = &seven;
+  Slot* c = fs.Push(5);
+  c[4] = &seven;
+  EXPECT_EQ(a[0], &first);  // earlier frames never move
   fs.Pop(5);
   fs.Pop(1000);
-  Value* again = fs.Push(3);
-  EXPECT_TRUE(again[0].is_undefined());  // popped slots are cleared
+  Slot* again = fs.Push(3);
+  EXPECT_EQ(again[0], nullptr);  // popped slots are cleared
   fs.Pop(3);
   fs.Pop(10);
   // An evaluation that stopped without popping: Reset clears what is left.
-  Value* left = fs.Push(4);
-  left[0] = Value::String("left over");
+  Slot* left = fs.Push(4);
+  left[0] = &first;
   fs.Reset(1);
-  Value* fresh = fs.Push(4);
-  EXPECT_TRUE(fresh[0].is_undefined());
+  Slot* fresh = fs.Push(4);
+  EXPECT_EQ(fresh[0], nullptr);
   fs.Pop(4);
 }
 

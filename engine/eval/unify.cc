@@ -3,15 +3,17 @@
 
 namespace fedra::eval {
 
+// The slot takes v's address (see Slot in scratch.h): v is alive and
+// unchanged until k returns, and the binding is undone before that.
 Flow Evaluator::Bind(uint32_t slot, const Value& v, Cont k) {
-  Value& s = frame_[slot];
-  if (s.defined()) {
-    if (s != v) return Flow::kContinue;
+  Slot& s = frame_[slot];  // chunks never move: valid across k
+  if (s != nullptr) {
+    if (*s != v) return Flow::kContinue;
     return k();
   }
-  s = v;
+  s = &v;
   Flow f = k();
-  frame_[slot] = Value();
+  s = nullptr;
   return f;
 }
 
@@ -22,7 +24,7 @@ Flow Evaluator::Unify(const ir::Term& a, const ir::Term& b, Cont k) {
   // evaluated, so its groundness never needs computing.
   auto ground = [this](const ir::Term& t) {
     switch (t.op) {
-      case ir::TermOp::kLocal: return frame_[t.slot].defined();
+      case ir::TermOp::kLocal: return frame_[t.slot] != nullptr;
       case ir::TermOp::kArray:
       case ir::TermOp::kObject: return IsGround(t);
       default: return true;
