@@ -76,6 +76,22 @@ void Header(std::string* out, const std::string& name, const std::string& help, 
 Counter::Counter(std::string name, std::string help, std::vector<std::string> labels)
     : name_(std::move(name)), help_(std::move(help)), labels_(std::move(labels)) {}
 
+Counter::Counter(std::string name, std::string help, std::vector<std::string> labels, const char* type)
+    : type_(type), name_(std::move(name)), help_(std::move(help)), labels_(std::move(labels)) {}
+
+void Counter::Store(const std::vector<std::string>& label_values, double value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = series_[label_values];
+  if (!slot) slot = std::make_unique<std::atomic<double>>(0);
+  slot->store(value);
+}
+
+void Counter::ReplaceAll(const std::map<std::vector<std::string>, double>& values) {
+  std::lock_guard<std::mutex> lock(mu_);
+  series_.clear();
+  for (const auto& [labels, v] : values) series_[labels] = std::make_unique<std::atomic<double>>(v);
+}
+
 void Counter::Add(const std::vector<std::string>& label_values, double delta) {
   std::atomic<double>* a;
   {
@@ -94,7 +110,7 @@ double Counter::Get(const std::vector<std::string>& label_values) const {
 }
 
 void Counter::Render(std::string* out) const {
-  Header(out, name_, help_, "counter");
+  Header(out, name_, help_, type_);
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [values, a] : series_) {
     *out += name_;

@@ -27,7 +27,15 @@ class Counter {
   double Get(const std::vector<std::string>& label_values) const;
   void Render(std::string* out) const;
 
+ protected:
+  Counter(std::string name, std::string help, std::vector<std::string> labels, const char* type);
+  void Store(const std::vector<std::string>& label_values, double value);
+  // Every series replaced by `values` under one lock (a scrape sees the old
+  // set or the new one).
+  void ReplaceAll(const std::map<std::vector<std::string>, double>& values);
+
  private:
+  const char* type_ = "counter";
   std::string name_, help_;
   std::vector<std::string> labels_;
   mutable std::mutex mu_;
@@ -58,6 +66,18 @@ class Histogram {
   std::vector<double> bounds_;
   mutable std::mutex mu_;
   std::map<std::vector<std::string>, std::unique_ptr<Series>> series_;  // GUARDED_BY(mu_)
+};
+
+// Gauges with labels, set by their owner (the operator's clusters and
+// policies by state). Replace() swaps in a whole snapshot, so a state
+// nothing is in any more is not reported with a stale count.
+class GaugeFamily : public Counter {
+ public:
+  GaugeFamily(std::string name, std::string help, std::vector<std::string> labels)
+      : Counter(std::move(name), std::move(help), std::move(labels), "gauge") {}
+  void Set(const std::vector<std::string>& label_values, double value) { Store(label_values, value); }
+  // Replaces every series with `values` at once.
+  void Replace(const std::map<std::vector<std::string>, double>& values) { ReplaceAll(values); }
 };
 
 // A gauge whose value is read when rendering.

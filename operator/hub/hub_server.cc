@@ -99,6 +99,13 @@ bool HubServer::Authorized(const http::Request& req) const {
 }
 
 void HubServer::Handle(http::Request& req, http::Responder resp) {
+  if (routes_) {
+    http::Response extra;
+    if (routes_(req, &extra)) {
+      resp.Send(std::move(extra));
+      return;
+    }
+  }
   if (req.path == "/healthz") {
     resp.Send(http::Response::Text(200, "ok\n"));
     return;

@@ -7,6 +7,8 @@
 //                                    labels.tier, bundles.<name>.active_revision...)
 //   GET  /engines                    what the hub knows, as JSON (for people)
 //   GET  /healthz                    200
+// plus whatever SetRoutes adds (fedra-operator: /metrics, /livez, /readyz),
+// answered before the engine token is checked.
 //
 // Publishing a bundle answers every engine parked in a long poll for it at
 // once, so a change reaches engines in one round trip. Each status report
@@ -81,6 +83,9 @@ class HubServer {
   // Whether a report is recent enough to count the engine as alive.
   bool Fresh(const EngineReport& r, std::chrono::system_clock::time_point now) const;
   void OnReport(std::function<void(const EngineReport&)> fn);
+  // Extra GET endpoints: `route` returns true when it answered the request.
+  // Set before Start().
+  void SetRoutes(std::function<bool(const http::Request&, http::Response*)> route) { routes_ = std::move(route); }
   size_t parked() const { return bundles_.parked(); }
 
  private:
@@ -95,6 +100,7 @@ class HubServer {
   mutable std::mutex mu_;
   std::map<std::string, EngineReport> engines_;  // GUARDED_BY(mu_), by id
   std::vector<std::function<void(const EngineReport&)>> listeners_;  // GUARDED_BY(mu_)
+  std::function<bool(const http::Request&, http::Response*)> routes_;
 };
 
 // Parses an OPA status report; errors name the JSON path at fault.

@@ -23,12 +23,14 @@
 
 #include "http/cpprest_pool.h"
 #include "operator/controller/controller.h"
+#include "operator/controller/health.h"
 #include "operator/controller/leader_election.h"
 #include "operator/hub/hub_server.h"
 #include "operator/informer/informer.h"
 #include "operator/kube/client.h"
 #include "operator/kube/config.h"
 #include "operator/reconcilers/federation.h"
+#include "operator/reconcilers/metrics.h"
 #include "server/signals.h"
 
 namespace {
@@ -183,6 +185,26 @@ int main(int argc, char** argv) {
     }
   }
   op::hub::HubServer hub(ho);
+  op::reconcilers::OperatorMetrics metrics;
+  op::controller::HealthChecks health;
+  op::controller::Controller* controller_ptr = nullptr;
+  hub.SetRoutes([&](const http::Request& req, http::Response* out) {
+    if (req.path == "/metrics") {
+      op::controller::ControllerMetrics cm;
+      if (controller_ptr != nullptr) cm = controller_ptr->metrics();
+      double fresh = 0;
+      auto now = std::chrono::system_clock::now();
+      for (const auto& e : hub.Engines()) fresh += hub.Fresh(e, now) ? 1 : 0;
+      *out = http::Response::Text(200, metrics.Render(cm, fresh));
+      out->headers.Set("Content-Type", "text/plain; version=0.0.4");
+      return true;
+    }
+    if (op::controller::HealthChecks::Handles(req.path)) {
+      *out = health.Serve(req);
+      return true;
+    }
+    return false;
+  });
   s = hub.Start();
   if (!s.ok()) {
     std::cerr << "fedra-operator: " << s.ToString() << "\n";
@@ -192,7 +214,6 @@ int main(int argc, char** argv) {
             << ho.server.address << ":" << hub.port() << "\"}\n";
 
   const op::controller::Key kFederation{"", "", "federation"};
-  op::controller::Controller* controller_ptr = nullptr;
   auto enqueue = [&] {
     if (controller_ptr != nullptr) controller_ptr->Enqueue(kFederation);
   };
@@ -225,6 +246,7 @@ int main(int argc, char** argv) {
   op::reconcilers::FederationOptions fo;
   fo.resync = std::chrono::milliseconds(flags.resync_ms);
   fo.hub = flags.hub_name;
+  fo.metrics = &metrics;
   op::reconcilers::FederationReconciler reconciler(client.get(), &hub, fo, members.get());
   op::controller::ControllerOptions co;
   co.name = "federation";
@@ -258,6 +280,14 @@ int main(int argc, char** argv) {
     informers.push_back(std::move(secrets));
   }
   hub.OnReport([&](const op::hub::EngineReport&) { enqueue(); });
+  // Ready once this replica leads and its hub informers have synced: a
+  // Service in front of the replicas then sends engines to the leader only.
+  health.AddReadiness("informers", [&] {
+    for (const auto& inf : informers) {
+      if (!inf->HasSynced()) return Status::NotFound(inf->name() + " has not synced");
+    }
+    return Status::OK();
+  });
 
   std::unique_ptr<op::controller::LeaderElector> elector;
   auto run = [&] {

@@ -113,6 +113,11 @@ void FederationReconciler::ObserveMember(const policy::MemberCluster& mc,
   }
   PropagationResult res = Propagate(conn.cluster->client(), inf->store().List(), options_.hub, placed);
   obs->applied = std::move(res.held);
+  if (options_.metrics != nullptr) {
+    if (res.applied > 0) options_.metrics->member_writes.Add({"apply", "ok"}, res.applied);
+    if (res.deleted > 0) options_.metrics->member_writes.Add({"delete", "ok"}, res.deleted);
+    if (!res.error.ok()) options_.metrics->member_writes.Add({"apply_or_delete", "error"});
+  }
   if (!res.error.ok() && error->ok()) *error = res.error.WithContext("member cluster " + mc.metadata.name);
 }
 
@@ -176,6 +181,10 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     index_[b.revision] = policy::PolicyRevisionsOf(b);
     hub_->Publish(where.first, tier, std::move(bytes));
     published[{where.first, tier}] = b.revision;
+    auto before = published_.find({where.first, tier});
+    if (options_.metrics != nullptr && (before == published_.end() || before->second != b.revision)) {
+      options_.metrics->bundles_published.Add({});
+    }
   }
   for (const auto& [where, rev] : published_) {
     if (published.count(where) == 0) hub_->Remove(where.first, where.second);
@@ -189,6 +198,7 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   auto wall = std::chrono::system_clock::now();
   std::map<std::string, policy::ClusterObservation> observed;
   std::set<std::string> held_anywhere;  // policies some reachable member still holds
+  std::map<std::vector<std::string>, double> cluster_states, policy_states;  // for metrics
   for (const auto& mc : clusters) {
     policy::ClusterObservation obs;
     std::vector<const policy::ResolvedPolicy*> mine;
@@ -226,7 +236,14 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
         auto it = obs.applied.find(r->policy);
         if (it != obs.applied.end() && it->second == r->revision) ++synced;
       }
-      note(WriteClusterStatus(mc, policy::RollUpCluster(mc, obs, version, synced, now_text)));
+      policy::MemberClusterStatus cs = policy::RollUpCluster(mc, obs, version, synced, now_text);
+      const policy::Condition* ready = policy::FindCondition(cs.conditions, policy::kConditionReady);
+      const policy::Condition* reachable = policy::FindCondition(cs.conditions, policy::kConditionReachable);
+      std::string state = ready != nullptr && ready->status == "True"               ? "ready"
+                          : reachable != nullptr && reachable->status == "False" ? "unreachable"
+                                                                                  : "not_ready";
+      cluster_states[{state}] += 1;
+      note(WriteClusterStatus(mc, cs));
     }
     observed[mc.metadata.name] = std::move(obs);
   }
@@ -244,7 +261,28 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     for (const auto& r : in.placed) in.clusters[r.cluster] = observed[r.cluster];
     in.changed_at_millis = first_seen_millis_[base];
     in.now = now_text;
-    note(WriteStatus(fp, policy::RollUp(in)));
+    policy::FederatedPolicyStatus ps = policy::RollUp(in);
+    if (options_.metrics != nullptr) {
+      const policy::Condition* ready = policy::FindCondition(ps.conditions, policy::kConditionReady);
+      const policy::Condition* compiled = policy::FindCondition(ps.conditions, policy::kConditionCompiled);
+      std::string state = compiled != nullptr && compiled->status == "False" ? "not_compiled"
+                          : ready != nullptr && ready->status == "True"     ? "ready"
+                                                                             : "progressing";
+      policy_states[{state}] += 1;
+      for (const policy::ClusterStatus& c : ps.clusters) {
+        if (c.phase == policy::kPhaseSynced && c.last_sync_latency_millis) {
+          options_.metrics->ObserveSync(fp.metadata.name, c.name, c.tier, c.revision, *c.last_sync_latency_millis);
+        }
+      }
+    }
+    note(WriteStatus(fp, ps));
+  }
+  if (options_.metrics != nullptr) {
+    std::map<std::pair<std::string, std::string>, bool> pairs;
+    for (const auto& r : placed) pairs[{r.policy, r.cluster}] = true;
+    options_.metrics->RetainSyncs(pairs);
+    options_.metrics->clusters.Replace(cluster_states);
+    options_.metrics->policies.Replace(policy_states);
   }
 
   // 8. A deleted policy goes once no reachable member holds a copy.

@@ -42,6 +42,7 @@
 #include "operator/hub/hub_server.h"
 #include "operator/kube/client.h"
 #include "operator/reconcilers/members.h"
+#include "operator/reconcilers/metrics.h"
 #include "policy/engine_status.h"
 #include "policy/rollup.h"
 #include "policy/types.h"
@@ -54,6 +55,7 @@ struct FederationOptions {
   std::chrono::milliseconds resync{1000};
   std::string hub = "hub";  // policy.fedra.io/hub on the MemberPolicies this operator writes
   std::chrono::milliseconds heartbeat_interval{10000};
+  OperatorMetrics* metrics = nullptr;  // optional; outlives the reconciler
 };
 
 kube::GroupVersionResource FederatedPolicies();

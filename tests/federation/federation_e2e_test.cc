@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "http/client.h"
 #include "tests/federation/federation_test_util.h"
 
 namespace fedra::e2e {
@@ -96,6 +97,32 @@ TEST_F(FederationE2E, PlacesEnforcesUpdatesRejectsBadRegoAndDeletes) {
     EXPECT_EQ(c["engines"].value("total", 0), engines) << c.dump();
   }
   EXPECT_EQ(fp["status"].value("clusters", json::array()).size(), 2u);
+
+  // The operator's metrics and readiness say the same.
+  auto get = [&](const std::string& path) {
+    http::ClientOptions co;
+    co.port = fed_->operator_port();
+    http::Client c(co);
+    http::ClientResponse res;
+    if (!c.Do("GET", path, "", http::Headers(), &res).ok()) return std::string("<no answer>");
+    return std::to_string(res.status) + " " + res.body;
+  };
+  EXPECT_EQ(get("/readyz").substr(0, 3), "200");
+  ASSERT_TRUE(WaitFor([&] {
+    std::string m = get("/metrics");
+    return m.find("fedra_operator_clusters{state=\"ready\"} 3\n") != std::string::npos &&
+           m.find("fedra_operator_policies{state=\"ready\"} 2\n") != std::string::npos &&
+           m.find("fedra_operator_engines 4\n") != std::string::npos;
+  })) << get("/metrics");
+  std::string metrics = get("/metrics");
+  EXPECT_NE(metrics.find("fedra_operator_sync_latency_seconds_count{tier=\"edge\"} 1\n"), std::string::npos)
+      << metrics;
+  // Four copies went out (a pass that runs before the watch reports an
+  // apply may repeat it, a no-op for the API server).
+  const std::string applies = "fedra_operator_member_writes_total{action=\"apply\",result=\"ok\"} ";
+  size_t at = metrics.find(applies);
+  ASSERT_NE(at, std::string::npos) << metrics;
+  EXPECT_GE(std::atoi(metrics.c_str() + at + applies.size()), 4) << metrics;
 
   // Through each member's admission path.
   std::string allowed = Pod("web", "{team: shop}", "registry.example.com/web:1.2");
