@@ -77,8 +77,10 @@ Status Pem(X509* cert, EVP_PKEY* key, KeyPair* out) {
 }
 
 // A certificate skeleton: random serial, validity, subject, public key.
+// `issued_at` empty: the clock.
 Status NewCert(const std::string& cn, const std::vector<std::string>& orgs,
-               std::chrono::seconds valid_for, std::chrono::seconds skew, EVP_PKEY* key,
+               std::chrono::seconds valid_for, std::chrono::seconds skew,
+               std::optional<std::chrono::system_clock::time_point> issued_at, EVP_PKEY* key,
                X509Ptr* out) {
   X509Ptr cert(X509_new());
   if (!cert) return Status::Internal(OpenSslError("X509_new"));
@@ -89,8 +91,14 @@ Status NewCert(const std::string& cn, const std::vector<std::string>& orgs,
   BIGNUM* bn = BN_bin2bn(serial, sizeof(serial), nullptr);
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
   BN_free(bn);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -static_cast<long>(skew.count()));
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(valid_for.count()));
+  time_t base = std::chrono::system_clock::to_time_t(
+      issued_at.value_or(std::chrono::system_clock::now()));
+  if (X509_time_adj(X509_getm_notBefore(cert.get()), -static_cast<long>(skew.count()), &base) ==
+          nullptr ||
+      X509_time_adj(X509_getm_notAfter(cert.get()), static_cast<long>(valid_for.count()), &base) ==
+          nullptr) {
+    return Status::InvalidArgument(OpenSslError("certificate validity out of range"));
+  }
   X509_NAME* name = X509_get_subject_name(cert.get());
   for (const auto& o : orgs) {
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
@@ -116,10 +124,16 @@ Status ReadPair(const KeyPair& pair, X509Ptr* cert, PKeyPtr* key) {
 }  // namespace
 
 Status MakeCa(const std::string& common_name, std::chrono::seconds valid_for, KeyPair* out) {
+  return MakeCaAt(common_name, std::chrono::system_clock::now(), valid_for, out);
+}
+
+Status MakeCaAt(const std::string& common_name, std::chrono::system_clock::time_point issued_at,
+                std::chrono::seconds valid_for, KeyPair* out) {
   PKeyPtr key = NewKey(false);
   if (!key) return Status::Internal(OpenSslError("generating a key"));
   X509Ptr cert;
-  Status s = NewCert(common_name, {}, valid_for, std::chrono::minutes(5), key.get(), &cert);
+  Status s =
+      NewCert(common_name, {}, valid_for, std::chrono::minutes(5), issued_at, key.get(), &cert);
   if (!s.ok()) return s;
   X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
   if (!AddExt(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE") ||
@@ -141,8 +155,8 @@ Status IssueCert(const KeyPair& ca, const CertRequest& req, KeyPair* out) {
   PKeyPtr key = NewKey(req.rsa);
   if (!key) return Status::Internal(OpenSslError("generating a key"));
   X509Ptr cert;
-  s = NewCert(req.common_name, req.organizations, req.valid_for, req.not_before_skew, key.get(),
-              &cert);
+  s = NewCert(req.common_name, req.organizations, req.valid_for, req.not_before_skew, req.issued_at,
+              key.get(), &cert);
   if (!s.ok()) return s;
   X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
   std::string san;

@@ -8,6 +8,7 @@
 #define FEDRA_HTTP_CERTS_H_
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,10 +31,16 @@ struct CertRequest {
   bool server = true;   // extendedKeyUsage serverAuth
   bool client = false;  // extendedKeyUsage clientAuth
   bool rsa = false;     // RSA 2048 instead of ECDSA P-256
+  // Validity counts from here instead of the clock (a planner deciding for
+  // a given `now`, and tests that move time).
+  std::optional<std::chrono::system_clock::time_point> issued_at;
 };
 
 // A self-signed CA (basicConstraints CA:TRUE, keyCertSign).
 Status MakeCa(const std::string& common_name, std::chrono::seconds valid_for, KeyPair* out);
+// The same, valid from `issued_at` (minus five minutes of backdating).
+Status MakeCaAt(const std::string& common_name, std::chrono::system_clock::time_point issued_at,
+                std::chrono::seconds valid_for, KeyPair* out);
 // A leaf certificate for `req`, signed by `ca`.
 Status IssueCert(const KeyPair& ca, const CertRequest& req, KeyPair* out);
 // notAfter of the first certificate in `cert_pem`.
