@@ -181,51 +181,55 @@ Flow Evaluator::EvalTemplate(const ir::Term& t, ValueCont k) {
 Flow Evaluator::EvalCall(const ir::Term& t, ValueCont k) {
   const ir::Callable* c = t.callee;
   if (c->kind == ir::Callable::Kind::kPrint) return CallPrint(t, k);
-  // Arguments live on the stack for the common arities: no allocation.
+  // Arguments live on the stack for the common arities (no allocation),
+  // as aliases of their values (no reference counting; see ArgAliases).
   const size_t n = t.items.size();
-  InlineBuffer<Value, 6> argv_buf(n);
-  Value* argv = argv_buf.data();
+  ArgAliases<6> argv(n);
   // Arguments that enumerate (refs with unbound variables) go first, so
   // the others can read what they bind (`foo == input.foos[foo]`); bare
-  // variables bound that way go last. Each argument is classified once.
+  // variables bound that way go last. Each argument is classified once;
+  // when all are ground (nearly always) the order is the written one.
   InlineBuffer<uint8_t, 6> order_buf(n), class_buf(n);
   uint8_t* order = order_buf.data();
   uint8_t* cls = class_buf.data();
   enum : uint8_t { kEnumerates = 0, kGround = 1, kUnboundLocal = 2 };
+  bool all_ground = true;
   for (size_t i = 0; i < n; ++i) {
     const ir::Term& a = t.items[i];
     if (!a.has_vars) cls[i] = kGround;
     else if (a.is_local()) cls[i] = frame_[a.slot] != nullptr ? kGround : kUnboundLocal;
     else cls[i] = IsGround(a) ? kGround : kEnumerates;
+    all_ground &= cls[i] == kGround;
+    order[i] = static_cast<uint8_t>(i);
   }
-  size_t m = 0;
-  for (uint8_t c = kEnumerates; c <= kUnboundLocal; ++c) {
-    for (size_t i = 0; i < n; ++i) {
-      if (cls[i] == c) order[m++] = static_cast<uint8_t>(i);
+  if (!all_ground) {
+    size_t m = 0;
+    for (uint8_t c = kEnumerates; c <= kUnboundLocal; ++c) {
+      for (size_t i = 0; i < n; ++i) {
+        if (cls[i] == c) order[m++] = static_cast<uint8_t>(i);
+      }
     }
   }
   struct Rec {
     Evaluator* ev;
     const ir::Term& t;
     const uint8_t* order;
-    Value* argv;
+    ArgAliases<6>& argv;
     size_t n;
     Flow Go(size_t i, Cont k) {
       if (i == n) return k();
       const ir::Term& arg = t.items[order[i]];
       if (arg.op == ir::TermOp::kConst) {
-        argv[order[i]] = arg.value;
+        argv.Set(order[i], arg.value);
         return Go(i + 1, k);
       }
       return ev->EvalTerm(arg, [&](const Value& v) -> Flow {
-        argv[order[i]] = v;
+        argv.Set(order[i], v);
         return Go(i + 1, k);
       });
     }
   } rec{this, t, order, argv, n};
-  return rec.Go(0, [&]() -> Flow {
-    return CallWithArgs(c, t, std::span<const Value>(argv, n), k);
-  });
+  return rec.Go(0, [&]() -> Flow { return CallWithArgs(c, t, argv.span(), k); });
 }
 
 Flow Evaluator::CallWithArgs(const ir::Callable* c, const ir::Term& t, std::span<const Value> args,
