@@ -169,6 +169,14 @@ Flow Evaluator::EvalData(const ir::RuleNode* node, const Value& base, const ir::
   }
   if (node && node->has_rules()) {
     if (Flow f = CheckLimits(); f != Flow::kContinue) return f;
+    if (data_overrides_.empty() && cache_->state[node->id] == 2) {
+      // Computed already: read it in place, without a copy. The cache is
+      // sized before evaluation starts and a computed entry is not written
+      // again until the evaluation ends, so it outlives k.
+      const Value& cached = cache_->values[node->id];
+      if (cached.is_undefined()) return Flow::kContinue;
+      return EvalPath(cached, ref, i, k);
+    }
     Value v;
     Status s = NodeValue(node, &v);
     if (!s.ok()) return Fail(std::move(s));
