@@ -62,6 +62,64 @@ const Value* ConstMember(const Value& v, const ir::Term& step) {
 
 }  // namespace
 
+Evaluator::Direct Evaluator::EvalDirect(const ir::Term& t, const Value** out) {
+  switch (t.op) {
+    case ir::TermOp::kConst:
+      *out = &t.value;
+      return Direct::kValue;
+    case ir::TermOp::kLocal:
+      *out = frame_[t.slot];
+      return *out != nullptr ? Direct::kValue : Direct::kComplex;
+    case ir::TermOp::kRef:
+      break;
+    default:
+      return Direct::kComplex;
+  }
+  const ir::Term& head = t.items[0];
+  const Value* v = nullptr;
+  size_t i = 1;
+  switch (head.op) {
+    case ir::TermOp::kLocal:
+      v = frame_[head.slot];
+      if (v == nullptr) return Direct::kComplex;
+      break;
+    case ir::TermOp::kInput:
+      // Only through steps: the result then points into the input's nodes,
+      // which outlive the call even if `with` replaces input_ meanwhile.
+      if (t.items.size() < 2) return Direct::kComplex;
+      if (input_.is_undefined()) return Direct::kUndefined;
+      v = &input_;
+      break;
+    case ir::TermOp::kData: {
+      // As EvalRef's resolved case, when the rule's value is cached.
+      if (!t.data_resolved || !data_overrides_.empty()) return Direct::kComplex;
+      const ir::RuleNode* node = t.data_node;
+      if (node == nullptr || !node->has_rules() || cache_->state[node->id] != 2) {
+        return Direct::kComplex;
+      }
+      v = &cache_->values[node->id];
+      if (v->is_undefined()) return Direct::kUndefined;
+      i = t.data_skip;
+      break;
+    }
+    default:
+      return Direct::kComplex;
+  }
+  for (; i < t.items.size(); ++i) {
+    const ir::Term& step = t.items[i];
+    if (step.op == ir::TermOp::kConst) {
+      v = ConstMember(*v, step);
+    } else if (step.op == ir::TermOp::kLocal && frame_[step.slot] != nullptr) {
+      v = Member(*v, *frame_[step.slot]);
+    } else {
+      return Direct::kComplex;
+    }
+    if (v == nullptr) return Direct::kUndefined;
+  }
+  *out = v;
+  return Direct::kValue;
+}
+
 Flow Evaluator::EvalRef(const ir::Term& t, ValueCont k) {
   if (t.op == ir::TermOp::kData) return EvalDataFromRoot(t, t.items.size(), k);
   const ir::Term& head = t.items[0];

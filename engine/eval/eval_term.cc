@@ -185,6 +185,22 @@ Flow Evaluator::EvalCall(const ir::Term& t, ValueCont k) {
   // as aliases of their values (no reference counting; see ArgAliases).
   const size_t n = t.items.size();
   ArgAliases<6> argv(n);
+  // Most arguments need no continuation (EvalDirect): then call at once.
+  {
+    bool undefined = false;
+    size_t i = 0;
+    for (; i < n; ++i) {
+      const Value* v = nullptr;
+      Direct d = EvalDirect(t.items[i], &v);
+      if (d == Direct::kComplex) break;
+      if (d == Direct::kUndefined) {
+        undefined = true;  // the general path would stop here too
+      } else {
+        argv.Set(i, *v);
+      }
+    }
+    if (i == n) return undefined ? Flow::kContinue : CallWithArgs(c, t, argv.span(), k);
+  }
   // Arguments that enumerate (refs with unbound variables) go first, so
   // the others can read what they bind (`foo == input.foos[foo]`); bare
   // variables bound that way go last. Each argument is classified once;

@@ -137,6 +137,15 @@ class Evaluator {
   Flow Bind(uint32_t slot, const Value& v, Cont k);
 
   // Refs and the data tree (eval_ref.cc).
+  // The value of `t` without a continuation, for the terms that need none:
+  // a constant, a bound local, or a ref from a bound local, the input or an
+  // already computed rule through constant steps or bound locals. kValue:
+  // *out points at the value, which lives until the current continuation
+  // returns; kUndefined: there is none; kComplex: use EvalTerm. Such terms
+  // have one value at most and cannot fail, so trying this first never
+  // changes a result.
+  enum class Direct : uint8_t { kValue, kUndefined, kComplex };
+  Direct EvalDirect(const ir::Term& t, const Value** out);
   Flow EvalRef(const ir::Term& t, ValueCont k);
   Flow EvalPath(const Value& v, const ir::Term& ref, size_t i, ValueCont k);
   // EvalData from the root of data at step i of ref, with an empty path.
