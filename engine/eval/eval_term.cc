@@ -45,8 +45,17 @@ Flow Evaluator::EvalTerm(const ir::Term& t, ValueCont k) {
       Value v = input_;
       return k(v);
     }
+    case ir::TermOp::kRef: {
+      // Most refs have one value reachable without continuations.
+      const Value* v = nullptr;
+      switch (EvalDirect(t, &v)) {
+        case Direct::kValue: return k(*v);
+        case Direct::kUndefined: return Flow::kContinue;
+        case Direct::kComplex: return EvalRef(t, k);
+      }
+      return Flow::kContinue;
+    }
     case ir::TermOp::kData:
-    case ir::TermOp::kRef:
       return EvalRef(t, k);
     case ir::TermOp::kArray:
     case ir::TermOp::kSet: {
