@@ -33,7 +33,9 @@ Status Cluster::Create(ClusterSpec spec, ClusterOptions options, HealthCallback 
   probe.timeout = c->options_.probe_timeout;
   probe.max_retries = 0;
   probe.qps = 0;  // probes are few and must not queue behind informers
-  st = kube::Client::Create(probe, &c->probe_client_);
+  std::unique_ptr<kube::Client> probe_client;
+  st = kube::Client::Create(probe, &probe_client);
+  c->probe_client_ = std::move(probe_client);
   if (!st.ok()) return st.WithContext("cluster " + name);
   for (const informer::ResourceSelector& what : c->spec_.resources) {
     informer::InformerOptions io = c->options_.informer;
@@ -104,9 +106,44 @@ void Cluster::ProbeLoop() {
   }
 }
 
-void Cluster::Probe() {
+struct Cluster::ProbeCall {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  kube::ApiStatus status;
   kube::ServerVersion version;
-  kube::ApiStatus st = probe_client_->GetServerVersion(&version);
+};
+
+void Cluster::Probe() {
+  // The request runs on a thread of its own so that the deadline is ours;
+  // one that outlives it is waited on by the next probe, not repeated.
+  if (!in_flight_) {
+    auto call = std::make_shared<ProbeCall>();
+    std::thread([call, client = probe_client_] {
+      kube::ServerVersion v;
+      kube::ApiStatus st = client->GetServerVersion(&v);
+      std::lock_guard<std::mutex> lock(call->mu);
+      call->status = std::move(st);
+      call->version = std::move(v);
+      call->done = true;
+      call->cv.notify_all();
+    }).detach();
+    in_flight_ = std::move(call);
+  }
+  kube::ServerVersion version;
+  kube::ApiStatus st;
+  {
+    std::unique_lock<std::mutex> lock(in_flight_->mu);
+    if (in_flight_->cv.wait_for(lock, options_.probe_timeout, [&] { return in_flight_->done; })) {
+      st = in_flight_->status;
+      version = in_flight_->version;
+      lock.unlock();
+      in_flight_.reset();
+    } else {
+      st = kube::ApiStatus::Transport("GET /version: no answer within " +
+                                      std::to_string(options_.probe_timeout.count()) + " ms");
+    }
+  }
   bool synced = HasSynced();
   ClusterHealth snapshot;
   bool changed = false;

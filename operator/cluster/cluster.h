@@ -2,8 +2,10 @@
 // informer per watched resource, and a health state of its own.
 //
 // Health comes from a prober thread that asks the API server for /version
-// every probe_period with a short timeout of its own (so a dead cluster is
-// noticed in seconds, whatever the informers' backoff is doing):
+// every probe_period and counts a probe without an answer within
+// probe_timeout as failed, whatever the HTTP client's own timers do (so a
+// dead or hanging cluster is noticed in seconds, whatever the informers'
+// backoff is doing):
 //   kSyncing      reachable, but not every informer has synced yet
 //   kHealthy      reachable and every informer synced
 //   kUnreachable  failure_threshold probes in a row failed
@@ -108,7 +110,13 @@ class Cluster {
   const ClusterOptions options_;
   const HealthCallback on_health_;
   std::unique_ptr<kube::Client> client_;
-  std::unique_ptr<kube::Client> probe_client_;  // short timeouts, no retries
+  // Short timeouts, no retries; shared with a probe still waiting for an
+  // answer after the Cluster is gone.
+  std::shared_ptr<kube::Client> probe_client_;
+  // A probe request that has not answered yet: the next probe waits on it
+  // instead of sending another (ProbeLoop's thread only).
+  struct ProbeCall;
+  std::shared_ptr<ProbeCall> in_flight_;
   std::vector<std::unique_ptr<informer::Informer>> informers_;
 
   mutable std::mutex mu_;

@@ -111,6 +111,17 @@ void FederationReconciler::ObserveMember(const policy::MemberCluster& mc,
   if (health.state == cluster::HealthState::kUnknown || inf == nullptr || !inf->HasSynced()) {
     return;  // reachable as far as we know; nothing observed as applied yet
   }
+  if (health.state != cluster::HealthState::kHealthy) {
+    // Answering probes but not every watch is up (it may be failing): report
+    // what the member last showed, write nothing this pass.
+    for (const informer::ObjectPtr& obj : inf->store().List()) {
+      policy::MemberPolicy mp;
+      if (!policy::ParseMemberPolicy(*obj, &mp).ok()) continue;
+      auto rev = mp.metadata.annotations.find(std::string(policy::kRevisionAnnotation));
+      if (rev != mp.metadata.annotations.end()) obs->applied[mp.metadata.name] = rev->second;
+    }
+    return;
+  }
   PropagationResult res = Propagate(conn.cluster->client(), inf->store().List(), options_.hub, placed);
   obs->applied = std::move(res.held);
   if (options_.metrics != nullptr) {
@@ -225,7 +236,7 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     if (members_ != nullptr && obs.reachable) {
       MemberConnection conn = members_->Get(mc.metadata.name);
       informer::Informer* inf = conn.cluster ? MemberConnections::PolicyInformer(*conn.cluster) : nullptr;
-      if (inf != nullptr && inf->HasSynced()) {
+      if (inf != nullptr && inf->HasSynced() && conn.cluster->health().state == cluster::HealthState::kHealthy) {
         Status ws = WriteMemberPolicyStatuses(conn.cluster->client(), inf->store().List(), mine, obs, now_text);
         note(ws.WithContext("member cluster " + mc.metadata.name));
       }

@@ -80,6 +80,8 @@ bool MemberConnections::LoadConfig(const policy::MemberCluster& mc, kube::RestCo
   }
   rc->qps = options_.qps;
   rc->burst = options_.burst;
+  rc->timeout = options_.request_timeout;
+  rc->max_retries = 1;
   *fingerprint = ref.namespace_name + "/" + ref.name + "/" + ref.key + "\n" + text;
   return true;
 }

@@ -21,6 +21,7 @@
 #ifndef FEDRA_OPERATOR_RECONCILERS_MEMBERS_H_
 #define FEDRA_OPERATOR_RECONCILERS_MEMBERS_H_
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -46,6 +47,9 @@ struct MemberConnectionOptions {
   cluster::ClusterOptions cluster;
   double qps = 20;  // per member client
   int burst = 40;
+  // Per request to a member: a member that hangs holds the reconcile (which
+  // works the members one after another) for at most this long.
+  std::chrono::milliseconds request_timeout{5000};
   std::function<void()> on_change;
 };
 

@@ -267,5 +267,39 @@ TEST_F(MembersTest, StoppedMemberIsNotReadyWithinThreeSecondsAndConvergesOnRetur
   })) << Get(*m2_client_, MemberPolicies(), "required-labels").dump();
 }
 
+TEST_F(MembersTest, MemberThatHangsOrFailsIsReportedAndOthersCarryOn) {
+  auto ready = [&](const std::string& name) {
+    return FindCondition(Get(*hub_, MemberClusters(), name), "Ready").value("status", "");
+  };
+  // Settled: nothing left to write to m2 (its copy's status included).
+  ASSERT_TRUE(ReconcileUntil([&] {
+    return ready("m1") == "True" && ready("m2") == "True" &&
+           FindCondition(Get(*m2_client_, MemberPolicies(), "required-labels"), "Ready").value("reason", "") ==
+               "NoEngines";
+  }));
+  auto fault = [&](kube::Client& c, const std::string& what) {
+    kube::Client::RawResponse res;
+    return c.Raw("POST", "/fedra-sim/faults/" + what, "", "", &res).ok();
+  };
+
+  // m2 answers every request 5 s late: not Ready within 3 s, m1 unaffected.
+  ASSERT_TRUE(fault(*m2_client_, "latency?ms=5000"));
+  auto slowed = std::chrono::steady_clock::now();
+  ASSERT_TRUE(ReconcileUntil([&] { return ready("m2") == "False"; }));
+  EXPECT_LT(std::chrono::steady_clock::now() - slowed, std::chrono::seconds(3));
+  EXPECT_EQ(ready("m1"), "True");
+  const Json reachable = FindCondition(Get(*hub_, MemberClusters(), "m2"), "Reachable");
+  EXPECT_EQ(reachable.value("status", ""), "False") << reachable.dump();
+  ASSERT_TRUE(fault(*m2_client_, "clear"));
+  ASSERT_TRUE(ReconcileUntil([&] { return ready("m2") == "True"; }));
+
+  // m1 answers 500 for a while: reported, then brought back in line.
+  Json out;
+  ASSERT_TRUE(m1_client_->Delete(MemberPolicies(), "", "required-labels").ok());
+  ASSERT_TRUE(fault(*m1_client_, "errors?count=20&code=500"));
+  ASSERT_TRUE(ReconcileUntil([&] { return !Get(*m1_client_, MemberPolicies(), "required-labels").is_null(); }));
+  EXPECT_EQ(ready("m2"), "True");
+}
+
 }  // namespace
 }  // namespace fedra::op::reconcilers
