@@ -264,35 +264,43 @@ bool CanBackquote(std::string_view s) {
 
 enum class ArgKind { kInt, kBig, kFloat, kStr };
 
+// An argument's text is a view of the string Value (which outlives the
+// call) or of `owned`, its Rego form; no copy for the common string case.
 struct Arg {
   ArgKind kind = ArgKind::kStr;
   int64_t i = 0;
   const BigInt* big = nullptr;
   double f = 0;
-  std::string s;
+  std::string_view s;
+  std::string owned;
 };
 
-Arg ConvertArg(const Value& v) {
-  Arg a;
+// Fills `a` in place: `a.s` may point into `a.owned`, so `a` must not move
+// afterwards.
+void ConvertArg(const Value& v, Arg* a) {
   if (v.is_number()) {
     switch (v.num_rep()) {
       case Value::NumRep::kInt:
-        a.kind = ArgKind::kInt;
-        a.i = v.int_value();
-        return a;
+        a->kind = ArgKind::kInt;
+        a->i = v.int_value();
+        return;
       case Value::NumRep::kBig:
-        a.kind = ArgKind::kBig;
-        a.big = &v.big_value();
-        return a;
+        a->kind = ArgKind::kBig;
+        a->big = &v.big_value();
+        return;
       default:
-        a.kind = ArgKind::kFloat;
-        a.f = v.ToDouble();
-        return a;
+        a->kind = ArgKind::kFloat;
+        a->f = v.ToDouble();
+        return;
     }
   }
-  a.kind = ArgKind::kStr;
-  a.s = v.is_string() ? std::string(v.str()) : ToRegoString(v);
-  return a;
+  a->kind = ArgKind::kStr;
+  if (v.is_string()) {
+    a->s = v.str();
+  } else {
+    a->owned = ToRegoString(v);
+    a->s = a->owned;
+  }
 }
 
 const char* TypeName(const Arg& a) {
@@ -340,9 +348,9 @@ struct Flags {
 
 class Printer {
  public:
-  explicit Printer(std::span<const Value> values) {
-    args_.reserve(values.size());
-    for (const Value& v : values) args_.push_back(ConvertArg(v));
+  explicit Printer(std::span<const Value> values) : args_(values.size()) {
+    // Sized once: an Arg's view may point into its own string.
+    for (size_t i = 0; i < values.size(); ++i) ConvertArg(values[i], &args_[i]);
   }
 
   std::string Run(std::string_view format);
@@ -382,12 +390,9 @@ class Printer {
   void FmtString(const Arg& a, char32_t verb);
   void FmtSx(std::string_view s, bool upper);
   void FmtQ(std::string_view s);
-  std::string Truncate(std::string_view s) const {
-    if (f_.prec_present) {
-      size_t off = text::RuneOffset(s, static_cast<size_t>(f_.prec));
-      return std::string(s.substr(0, off));
-    }
-    return std::string(s);
+  std::string_view Truncate(std::string_view s) const {
+    if (f_.prec_present) return s.substr(0, text::RuneOffset(s, static_cast<size_t>(f_.prec)));
+    return s;
   }
 
   bool ArgNumber(int* arg_num, std::string_view format, size_t* i);
@@ -694,9 +699,9 @@ void Printer::FmtSx(std::string_view s, bool upper) {
 }
 
 void Printer::FmtQ(std::string_view s) {
-  std::string t = Truncate(s);
+  std::string_view t = Truncate(s);
   if (f_.sharp && CanBackquote(t)) {
-    Pad("`" + t + "`");
+    Pad(std::string("`").append(t).append("`"));
     return;
   }
   Pad(QuoteWith(t, '"', f_.plus));
