@@ -55,9 +55,29 @@ Flow Evaluator::EvalRuleBodies(const ir::Rule& rule, const std::span<const Value
   }
   Slot* saved = frame_;
   frame_ = frames_.Push(rule.num_slots);
+  // Parameters that are plain variables (nearly all) are bound once here,
+  // for the body and every else branch alike, and cleared with the frame;
+  // patterns go through unification per branch.
+  bool args_bound = args != nullptr;
+  bool args_match = true;
+  if (args_bound) {
+    for (const ir::Term& p : rule.args) args_bound &= p.op == ir::TermOp::kLocal;
+  }
+  if (args_bound) {
+    for (size_t i = 0; i < rule.args.size(); ++i) {
+      Slot& s = frame_[rule.args[i].slot];
+      if (s == nullptr) {
+        s = &(*args)[i];
+      } else if (*s != (*args)[i]) {
+        args_match = false;  // f(x, x) called with two different values
+        break;
+      }
+    }
+  }
   auto run = [&](const ir::Body& body, const ir::Term& value, bool* any) -> Flow {
+    if (!args_match) return Flow::kContinue;
     auto with_args = [&](size_t i, auto& self) -> Flow {
-      if (args == nullptr || i == rule.args.size()) {
+      if (args == nullptr || args_bound || i == rule.args.size()) {
         return EvalBody(body, 0, [&]() -> Flow {
           *any = true;
           return k(value);
