@@ -3,7 +3,8 @@
 // that read refs without continuations (Evaluator::EvalDirect): values must
 // come out the same as through the general path, including when `with`
 // replaces the input under a reference and when a result outlives the call
-// that produced it.
+// that produced it. Object comprehensions collect entries in a buffer
+// (scanned while small, indexed once large): the same keys conflict.
 #include <gtest/gtest.h>
 
 #include "api/api_test_util.h"
@@ -57,6 +58,23 @@ w := [y | some i in numbers.range(1, 3); y := i * 2]
   EXPECT_EQ(EvalOne(src, "data.t.t"), R"([1,"deep"])");
   EXPECT_EQ(EvalOne(src, "data.t.u"), R"([1,{"n":"deep"}])");
   EXPECT_EQ(EvalOne(src, "data.t.w"), "[2,4,6]");
+}
+
+TEST(Comprehensions, ObjectKeysRepeatOrConflictAtAnySize) {
+  const char* src = R"(package t
+small := {k: v | some x in [1, 2, 1]; k := sprintf("k%d", [x]); v := x}
+large := {k: v | some x in numbers.range(1, 40); k := x % 20; v := k * 2}
+small_conflict := {k: v | some x in [1, 2, 3]; k := x % 2; v := x}
+large_conflict := {k: v | some x in numbers.range(1, 40); k := x % 30; v := x}
+)";
+  EXPECT_EQ(EvalOne(src, "data.t.small"), R"({"k1":1,"k2":2})");
+  std::string large = EvalOne(src, "count(data.t.large)");
+  EXPECT_EQ(large, "20");
+  EXPECT_EQ(EvalOne(src, "data.t.large[7]"), "14");
+  EXPECT_NE(EvalOne(src, "data.t.small_conflict").find("object keys must be unique"),
+            std::string::npos);
+  EXPECT_NE(EvalOne(src, "data.t.large_conflict").find("object keys must be unique"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -118,17 +118,40 @@ Flow Evaluator::EvalEntries(const ir::Term& t, size_t i, ObjectEntry* vals, Cont
 
 Flow Evaluator::EvalComprehension(const ir::Term& t, ValueCont k) {
   SmallVector<Value, 8> items;
-  std::map<Value, Value, ValueLess> entries;
+  // Object comprehensions: entries in a stack buffer, a repeated key found by
+  // a linear scan while they are few (most build a handful of entries); a
+  // map indexes them from kIndexFrom on.
+  constexpr size_t kIndexFrom = 16;
+  SmallVector<ObjectEntry, 8> entries;
+  std::map<Value, size_t, ValueLess> index;
+  auto add_entry = [&](const Value& key, const Value& val) -> Flow {
+    const Value* existing = nullptr;
+    if (entries.size() < kIndexFrom) {
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (entries.data()[i].first == key) {
+          existing = &entries.data()[i].second;
+          break;
+        }
+      }
+    } else {
+      if (index.empty()) {
+        for (size_t i = 0; i < entries.size(); ++i) index.emplace(entries.data()[i].first, i);
+      }
+      auto it = index.find(key);
+      if (it != index.end()) existing = &entries.data()[it->second].second;
+    }
+    if (existing != nullptr) {
+      if (*existing != val) return Fail(Status::ConflictError("object keys must be unique", t.loc));
+      return Flow::kContinue;
+    }
+    if (!index.empty()) index.emplace(key, entries.size());
+    entries.push_back(ObjectEntry(key, val));
+    return Flow::kContinue;
+  };
   Flow f = EvalBody(*t.body, 0, [&]() -> Flow {
     if (t.op == ir::TermOp::kObjectCompr) {
       return EvalTerm(t.items[0], [&](const Value& key) -> Flow {
-        return EvalTerm(t.items[1], [&](const Value& val) -> Flow {
-          auto [it, inserted] = entries.emplace(key, val);
-          if (!inserted && it->second != val) {
-            return Fail(Status::ConflictError("object keys must be unique", t.loc));
-          }
-          return Flow::kContinue;
-        });
+        return EvalTerm(t.items[1], [&](const Value& val) -> Flow { return add_entry(key, val); });
       });
     }
     return EvalTerm(t.items[0], [&](const Value& v) -> Flow {
@@ -142,12 +165,8 @@ Flow Evaluator::EvalComprehension(const ir::Term& t, ValueCont k) {
       return k(Value::ArrayFrom(items.span()));
     case ir::TermOp::kSetCompr:
       return k(Value::SetFrom(items.span()));
-    default: {
-      std::vector<ObjectEntry> es;
-      es.reserve(entries.size());
-      for (auto& [key, val] : entries) es.emplace_back(key, val);
-      return k(Value::Object(std::move(es)));
-    }
+    default:
+      return k(Value::ObjectFrom(entries.span()));  // sorts by key
   }
 }
 
