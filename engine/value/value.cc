@@ -184,10 +184,21 @@ Value Value::ArrayFrom(std::span<Value> items) { return MakeArray(items.data(), 
 
 namespace {
 
+// Three-way byte order of two strings. Most compared strings (object keys in
+// a binary search, set members being sorted) differ in their first byte:
+// decide that inline and call memcmp only past it.
+inline int CompareBytes(std::string_view x, std::string_view y) {
+  if (!x.empty() && !y.empty() && x[0] != y[0]) {
+    return static_cast<unsigned char>(x[0]) < static_cast<unsigned char>(y[0]) ? -1 : 1;
+  }
+  int c = x.compare(y);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
 // Object keys are nearly always strings: compare those without the generic
 // dispatch.
 inline int CompareKeys(const Value& a, const Value& b) {
-  if (a.is_string() && b.is_string()) return a.str().compare(b.str());
+  if (a.is_string() && b.is_string()) return CompareBytes(a.str(), b.str());
   return Compare(a, b);
 }
 
@@ -373,7 +384,7 @@ const Value* Value::Find(std::string_view key) const {
     if (k.kind_ != Kind::kString) {
       c = k.kind_ < Kind::kString ? -1 : 1;
     } else {
-      c = ValueAccess::string_node(k)->view().compare(key);
+      c = CompareBytes(ValueAccess::string_node(k)->view(), key);
     }
     if (c < 0) {
       lo = mid + 1;
@@ -387,6 +398,7 @@ const Value* Value::Find(std::string_view key) const {
 }
 
 namespace {
+
 const Value* FindMember(const Value& set, const Value& v) {
   auto items = set.set();
   auto it = std::lower_bound(items.begin(), items.end(), v, ValueLess());
@@ -469,11 +481,9 @@ int Compare(const Value& a, const Value& b) {
         return a.u_.i < b.u_.i ? -1 : (a.u_.i > b.u_.i ? 1 : 0);
       }
       return num::Compare(a, b);
-    case Kind::kString: {
+    case Kind::kString:
       if (a.u_.node == b.u_.node) return 0;
-      int c = ValueAccess::string_node(a)->view().compare(ValueAccess::string_node(b)->view());
-      return c < 0 ? -1 : (c > 0 ? 1 : 0);
-    }
+      return CompareBytes(ValueAccess::string_node(a)->view(), ValueAccess::string_node(b)->view());
     case Kind::kArray:
     case Kind::kSet:
       if (a.u_.node == b.u_.node) return 0;
