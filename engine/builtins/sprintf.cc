@@ -801,6 +801,9 @@ bool Printer::IntFromArg(int* arg_num, int* out) {
 }
 
 std::string Printer::Run(std::string_view format) {
+  // One allocation for the usual message: the format plus room for short
+  // arguments, instead of doubling as each argument is appended.
+  buf_.reserve(format.size() + 32 * args_.size());
   size_t end = format.size();
   int arg_num = 0;
   bool after_index = false;

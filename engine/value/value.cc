@@ -49,14 +49,42 @@ void FreeString(StringNode* n) {
 // Releases the child's reference; when it was the last one, the child joins
 // `pending` instead of being destroyed recursively, so freeing a deeply nested
 // value never grows the C++ stack.
-void DropChild(Value* v, std::vector<detail::Node*>* pending) {
+// Nodes waiting to be freed: the first kInline on the stack (a freed
+// collection rarely owns the last reference to more), the rest in a vector.
+class PendingNodes {
+ public:
+  bool empty() const { return n_ == 0 && more_.empty(); }
+  void push(detail::Node* node) {
+    if (n_ < kInline) {
+      inline_[n_++] = node;
+    } else {
+      more_.push_back(node);
+    }
+  }
+  detail::Node* pop() {
+    if (!more_.empty()) {
+      detail::Node* node = more_.back();
+      more_.pop_back();
+      return node;
+    }
+    return inline_[--n_];
+  }
+
+ private:
+  static constexpr size_t kInline = 16;
+  detail::Node* inline_[kInline];
+  size_t n_ = 0;
+  std::vector<detail::Node*> more_;
+};
+
+void DropChild(Value* v, PendingNodes* pending) {
   const detail::Node* c = ValueAccess::Detach(v);
   if (c == nullptr) return;
-  if (LastReference(c)) pending->push_back(const_cast<detail::Node*>(c));
+  if (LastReference(c)) pending->push(const_cast<detail::Node*>(c));
 }
 
 void Destroy(detail::Node* node) {
-  std::vector<detail::Node*> pending;
+  PendingNodes pending;
   for (;;) {
     switch (node->kind) {
       case kStringNode:
@@ -88,8 +116,7 @@ void Destroy(detail::Node* node) {
       }
     }
     if (pending.empty()) return;
-    node = pending.back();
-    pending.pop_back();
+    node = pending.pop();
   }
 }
 
