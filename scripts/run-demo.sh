@@ -8,6 +8,10 @@
 #            status up into the FederatedPolicies
 #   cloud-1  fedra-apiserver + fedra-engine (HTTPS webhook, tier cloud)
 #   edge-1   fedra-apiserver + fedra-engine (HTTPS webhook, tier edge)
+# In each member the operator applies the MemberPolicies, issues the
+# engine's serving certificate (Secret fedra-system/fedra-engine-tls) and
+# registers the ValidatingWebhookConfiguration; the engine serves that
+# certificate, as a pod mounting the Secret would.
 #
 # Then one allowed and one violating Pod go through each member's admission
 # path with `kubectl apply`: the cloud cluster denies the violating Pod, the
@@ -62,15 +66,6 @@ apiserver() {  # name [extra args...]
   return 1
 }
 
-# The engines' serving certificate (one CA for the demo).
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-  -keyout "$work/ca.key" -out "$work/ca.crt" -subj "/CN=fedra-demo-ca" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=fedra-engine" \
-  -keyout "$work/tls.key" -out "$work/tls.csr" 2>/dev/null
-printf 'subjectAltName=DNS:fedra-engine.fedra-system.svc,DNS:localhost,IP:127.0.0.1\n' >"$work/san.ext"
-openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
-  -days 1 -extfile "$work/san.ext" -out "$work/tls.crt" 2>/dev/null
-
 echo "== hub: CRDs, member clusters and policies applied with kubectl"
 apiserver hub
 k hub apply -f crds/ >/dev/null
@@ -87,23 +82,38 @@ echo "== fedra-operator serving engines at $hub_url"
 for member in cloud-1:cloud edge-1:edge; do
   name=${member%%:*}
   tier=${member##*:}
-  "$bin/fedra-engine" --addr 127.0.0.1:0 --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" \
-    --bundle-url "$hub_url/bundles/$name/$tier" --status-url "$hub_url/status" --status-interval 500ms \
-    --id "$name-engine" --cluster "$name" --tier "$tier" >"$work/$name-engine.log" 2>&1 &
-  pids+=($!)
-  port=$(served_port "$work/$name-engine.log")
-  for _ in $(seq 200); do
-    curl -sf --cacert "$work/ca.crt" "https://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
-    sleep 0.05
-  done
+  # The member's API server sends webhook calls for Service
+  # fedra-system/fedra-engine to this loopback port (there is no Service here).
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   apiserver "$name" --webhook-service "fedra-system/fedra-engine=127.0.0.1:$port"
   printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n---\n' fedra-system demo | k "$name" apply -f - >/dev/null
   k "$name" apply -f crds/policy.fedra.io_memberpolicies.yaml >/dev/null
   # The hub reaches the member with the kubeconfig in this Secret.
   k hub create secret generic "$name-kubeconfig" -n fedra-system --from-file=kubeconfig="$work/$name.kubeconfig" \
     --dry-run=client -o yaml | k hub apply -f - >/dev/null
-  sed "s|CA_BUNDLE|$(base64 -w0 "$work/ca.crt")|" examples/member/webhook.yaml.in | k "$name" apply -f - >/dev/null
-  echo "== member $name ($tier): engine https://127.0.0.1:$port, webhook registered"
+  # The operator issues the engine's serving certificate into the member and
+  # registers the webhook; the engine uses the Secret as a pod would mount it.
+  for _ in $(seq 200); do
+    k "$name" get secret fedra-engine-tls -n fedra-system >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  for f in tls.crt tls.key ca.crt; do
+    k "$name" get secret fedra-engine-tls -n fedra-system -o jsonpath="{.data.${f//./\\.}}" | base64 -d >"$work/$name-$f"
+  done
+  "$bin/fedra-engine" --addr "127.0.0.1:$port" --tls-cert "$work/$name-tls.crt" --tls-key "$work/$name-tls.key" \
+    --bundle-url "$hub_url/bundles/$name/$tier" --status-url "$hub_url/status" --status-interval 500ms \
+    --id "$name-engine" --cluster "$name" --tier "$tier" >"$work/$name-engine.log" 2>&1 &
+  pids+=($!)
+  served_port "$work/$name-engine.log" >/dev/null
+  echo "== member $name ($tier): engine https://127.0.0.1:$port with the operator's certificate; webhooks:"
+  k "$name" get validatingwebhookconfigurations
+done
+
+# Admission goes through once every engine has the policies active.
+for _ in $(seq 200); do
+  ready=$(k hub get fp -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}')
+  [[ "$ready" == "True True" ]] && break
+  sleep 0.1
 done
 
 ok=1

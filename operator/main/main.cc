@@ -41,7 +41,8 @@ constexpr char kUsage[] =
     "usage: fedra-operator --kubeconfig FILE --addr HOST:PORT [--context NAME]\n"
     "                      [--tls-cert FILE --tls-key FILE] [--engine-token-file FILE]\n"
     "                      [--resync DURATION_MS] [--hub-name NAME] [--secrets-namespace NS]\n"
-    "                      [--bundles-only] [--leader-elect --lease-namespace NS --id NAME\n"
+    "                      [--bundles-only] [--no-webhooks] [--engine-cert-ip IP]...\n"
+    "                      [--leader-elect --lease-namespace NS --id NAME\n"
     "                       --lease-duration MS --renew-deadline MS --retry-period MS]\n"
     "\n"
     "Serves GET /bundles/<cluster>/<tier> (OPA bundle protocol) and POST /status (OPA\n"
@@ -50,14 +51,19 @@ constexpr char kUsage[] =
     "placed MemberPolicies into each member cluster (kubeconfig from the Secret its\n"
     "MemberCluster names; Secrets in --secrets-namespace, default fedra-system, are\n"
     "watched). --hub-name labels what this hub writes in members (default hub).\n"
-    "--bundles-only serves bundles without connecting to members.\n";
+    "--bundles-only serves bundles without connecting to members. In each member the\n"
+    "operator keeps the engine's serving certificate (Secrets <service>-ca and\n"
+    "<service>-tls in the engine namespace) and the webhook configurations pointing at\n"
+    "the engine Service, unless --no-webhooks; --engine-cert-ip IP adds an IP address\n"
+    "to the serving certificate (repeatable; for engines reached on an address).\n";
 
 struct Flags {
   std::string kubeconfig, context, addr = "127.0.0.1:9443", tls_cert, tls_key, token_file;
   std::string lease_namespace = "fedra-system", id, hub_name = "hub", secrets_namespace = "fedra-system";
   int resync_ms = 1000;
   int lease_ms = 15000, renew_ms = 10000, retry_ms = 2000;
-  bool leader_elect = false, bundles_only = false;
+  bool leader_elect = false, bundles_only = false, manage_webhooks = true;
+  std::vector<std::string> engine_cert_ips;
 };
 
 bool Parse(int argc, char** argv, Flags* f, std::string* err) {
@@ -94,6 +100,12 @@ bool Parse(int argc, char** argv, Flags* f, std::string* err) {
       if (!value(&f->secrets_namespace)) return false;
     } else if (a == "--bundles-only") {
       f->bundles_only = true;
+    } else if (a == "--no-webhooks") {
+      f->manage_webhooks = false;
+    } else if (a == "--engine-cert-ip") {
+      std::string ip;
+      if (!value(&ip)) return false;
+      f->engine_cert_ips.push_back(ip);
     } else if (a == "--leader-elect") {
       f->leader_elect = true;
     } else if (a == "--resync" || a == "--lease-duration" || a == "--renew-deadline" || a == "--retry-period") {
@@ -247,6 +259,8 @@ int main(int argc, char** argv) {
   fo.resync = std::chrono::milliseconds(flags.resync_ms);
   fo.hub = flags.hub_name;
   fo.metrics = &metrics;
+  fo.manage_admission = flags.manage_webhooks;
+  fo.admission.certs.extra_ip_addresses = flags.engine_cert_ips;
   op::reconcilers::FederationReconciler reconciler(client.get(), &hub, fo, members.get());
   op::controller::ControllerOptions co;
   co.name = "federation";

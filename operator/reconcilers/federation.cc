@@ -1,5 +1,6 @@
 #include "operator/reconcilers/federation.h"
 
+#include <algorithm>
 #include <set>
 
 #include "bundle/bundle.h"
@@ -123,6 +124,7 @@ void FederationReconciler::ObserveMember(const policy::MemberCluster& mc,
     return;
   }
   PropagationResult res = Propagate(conn.cluster->client(), inf->store().List(), options_.hub, placed);
+  if (options_.manage_admission) EnsureAdmission(mc, conn.cluster->client(), placed, error);
   obs->applied = std::move(res.held);
   if (options_.metrics != nullptr) {
     if (res.applied > 0) options_.metrics->member_writes.Add({"apply", "ok"}, res.applied);
@@ -130,6 +132,28 @@ void FederationReconciler::ObserveMember(const policy::MemberCluster& mc,
     if (!res.error.ok()) options_.metrics->member_writes.Add({"apply_or_delete", "error"});
   }
   if (!res.error.ok() && error->ok()) *error = res.error.WithContext("member cluster " + mc.metadata.name);
+}
+
+void FederationReconciler::EnsureAdmission(const policy::MemberCluster& mc, kube::Client& member,
+                                           const std::vector<const policy::ResolvedPolicy*>& placed, Status* error) {
+  std::string fingerprint;
+  for (const policy::ResolvedPolicy* r : placed) fingerprint += r->policy + "=" + r->revision + ";";
+  auto now = std::chrono::system_clock::now();
+  AdmissionState& state = admission_[mc.metadata.name];
+  if (state.placed == fingerprint && now < state.next_check) return;
+  std::vector<policy::ResolvedPolicy> specs;
+  for (const policy::ResolvedPolicy* r : placed) specs.push_back(*r);
+  MemberAdmissionResult res;
+  Status s = EnsureMemberAdmission(member, mc, specs, now, options_.admission, &res);
+  if (options_.metrics != nullptr && res.changed()) options_.metrics->member_writes.Add({"admission", "ok"});
+  if (!s.ok()) {
+    if (options_.metrics != nullptr) options_.metrics->member_writes.Add({"admission", "error"});
+    if (error->ok()) *error = s;
+    state.placed.clear();  // try again next pass
+    return;
+  }
+  state.placed = fingerprint;
+  state.next_check = std::min(now + options_.admission_recheck, res.next_change);
 }
 
 controller::Result FederationReconciler::Reconcile(const controller::Key&) {
@@ -201,6 +225,11 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     if (published.count(where) == 0) hub_->Remove(where.first, where.second);
   }
   published_ = std::move(published);
+
+  std::erase_if(admission_, [&](const auto& e) {
+    return std::none_of(clusters.begin(), clusters.end(),
+                        [&](const policy::MemberCluster& mc) { return mc.metadata.name == e.first; });
+  });
 
   // 4-6. Observe members and engines (applying what is placed).
   if (members_ != nullptr) members_->Sync(clusters);

@@ -20,6 +20,8 @@
 //   6. server-side applies the placed MemberPolicies into each reachable
 //      member, reverts edits made there and deletes copies no longer placed
 //      (propagation.h); the status then reports what the member holds;
+//   6b. keeps the member's ValidatingWebhookConfiguration (and Mutating one)
+//      and the engine's serving certificate (member_admission.h);
 //   7. writes each MemberCluster's status: Reachable and Ready, the last
 //      heartbeat (refreshed every heartbeat_interval, or with any other
 //      change), the Kubernetes version, engines and policies synced;
@@ -41,6 +43,7 @@
 #include "operator/controller/reconcile.h"
 #include "operator/hub/hub_server.h"
 #include "operator/kube/client.h"
+#include "operator/reconcilers/member_admission.h"
 #include "operator/reconcilers/members.h"
 #include "operator/reconcilers/metrics.h"
 #include "policy/engine_status.h"
@@ -56,6 +59,12 @@ struct FederationOptions {
   std::string hub = "hub";  // policy.fedra.io/hub on the MemberPolicies this operator writes
   std::chrono::milliseconds heartbeat_interval{10000};
   OperatorMetrics* metrics = nullptr;  // optional; outlives the reconciler
+  // Keep each member's webhook configurations and engine serving
+  // certificate (member_admission.h); checked when the placed policies
+  // change, when a certificate is due, and every admission_recheck.
+  bool manage_admission = true;
+  MemberAdmissionOptions admission;
+  std::chrono::milliseconds admission_recheck{60000};
 };
 
 kube::GroupVersionResource FederatedPolicies();
@@ -82,6 +91,14 @@ class FederationReconciler {
   void ObserveMember(const policy::MemberCluster& mc, const std::vector<const policy::ResolvedPolicy*>& placed,
                      policy::ClusterObservation* obs, std::string* kubernetes_version, Status* error);
 
+  struct AdmissionState {
+    std::string placed;  // revisions the webhooks were derived from
+    std::chrono::system_clock::time_point next_check;
+  };
+  void EnsureAdmission(const policy::MemberCluster& mc, kube::Client& member,
+                       const std::vector<const policy::ResolvedPolicy*>& placed, Status* error);
+
+  std::map<std::string, AdmissionState> admission_;  // by cluster
   kube::Client* client_;
   hub::HubServer* hub_;
   FederationOptions options_;

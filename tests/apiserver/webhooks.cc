@@ -216,11 +216,15 @@ ApiError Webhooks::Call(const json& webhook, const json& review, json* response)
   const std::string name = webhook.value("name", "");
   const json cc = webhook.value("clientConfig", json::object());
   std::string url;
+  std::string server_name;  // the name the serving certificate must carry
   if (cc.contains("url") && cc["url"].is_string()) {
     url = cc["url"];
   } else if (cc.contains("service") && cc["service"].is_object()) {
     const json& svc = cc["service"];
     std::string key = svc.value("namespace", "") + "/" + svc.value("name", "");
+    // As kube-apiserver: a Service's certificate is checked for
+    // <name>.<namespace>.svc, wherever the Service's address points.
+    server_name = svc.value("name", "") + "." + svc.value("namespace", "") + ".svc";
     auto it = options_.service_map.find(key);
     if (it == options_.service_map.end()) {
       return ApiError::Internal("service " + key + " has no address in the simulator's service map");
@@ -239,7 +243,7 @@ ApiError Webhooks::Call(const json& webhook, const json& review, json* response)
     if (!err.ok()) return err;
     if (opts.ca_file.empty()) return ApiError::Internal("no CA to verify " + url + " against");
   }
-  opts.server_name = u.host;
+  opts.server_name = server_name.empty() ? u.host : server_name;
   int timeout = webhook.value("timeoutSeconds", 10);
   opts.timeout = std::chrono::seconds(std::clamp(timeout, 1, 30));
   http::Client client(opts);

@@ -7,7 +7,9 @@
 //   object's labels);
 // - the call: POST AdmissionReview admission.k8s.io/v1 to clientConfig.url
 //   or to a service reference mapped to a loopback address (service_map),
-//   HTTPS verified against caBundle, bounded by timeoutSeconds (default 10);
+//   HTTPS verified against caBundle (a Service's certificate for the name
+//   <name>.<namespace>.svc, as kube-apiserver checks it), bounded by
+//   timeoutSeconds (default 10);
 // - the answer: response.uid must match; allowed=false becomes a Status
 //   "admission webhook \"<name>\" denied the request: <message>" with the
 //   webhook's code (>= 400, default 403); mutating webhooks' JSONPatch

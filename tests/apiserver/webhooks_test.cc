@@ -28,6 +28,7 @@ class WebhookServer {
     http::CertRequest req;
     req.common_name = "webhook";
     req.ip_addresses = {"127.0.0.1"};
+    req.dns_names = {"svc.hooks.svc"};  // what a Service reference is checked for
     http::KeyPair leaf;
     EXPECT_TRUE(http::IssueCert(ca_, req, &leaf).ok());
     http::ServerOptions opts;

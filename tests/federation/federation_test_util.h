@@ -1,7 +1,8 @@
 // A local federation of real processes on loopback for end-to-end tests:
 // fedra-apiserver as the hub and as member clusters (HTTPS, bearer
 // tokens), fedra-operator, and fedra-engines pulling bundles from it and
-// answering the members' admission webhooks. Objects are applied with the
+// answering the members' admission webhooks, which the operator registers
+// with the serving certificate it issued. Objects are applied with the
 // real kubectl where a user would use it; the tests read results back with
 // the Kubernetes client.
 #ifndef FEDRA_TESTS_FEDERATION_FEDERATION_TEST_UTIL_H_
@@ -50,6 +51,15 @@ inline int Kubectl(const std::string& kubeconfig, const std::string& args, std::
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+inline op::kube::GroupVersionResource ValidatingWebhooks() {
+  op::kube::GroupVersionResource g;
+  g.group = "admissionregistration.k8s.io";
+  g.version = "v1";
+  g.resource = "validatingwebhookconfigurations";
+  g.namespaced = false;
+  return g;
+}
+
 inline std::string ReadFile(const std::string& path) {
   std::ifstream f(path);
   std::stringstream ss;
@@ -80,7 +90,7 @@ struct Member {
 class Federation {
  public:
   // Starts the hub with the CRDs and the fedra-system namespace.
-  explicit Federation(TempDir* dir) : dir_(dir), pki_(fedra::testing::MakePki(*dir)) {}
+  explicit Federation(TempDir* dir) : dir_(dir) {}
   ~Federation() {
     for (auto& op : operators_) op->Kill();
     for (auto& m : members_) {
@@ -96,7 +106,7 @@ class Federation {
   }
 
   // A member cluster with `engines` engines, its CRD, namespaces, kubeconfig
-  // Secret on the hub, MemberCluster and webhook registration.
+  // Secret on the hub and MemberCluster.
   bool AddMember(const std::string& name, const std::string& tier, std::map<std::string, std::string> labels,
                  int engines) {
     Member m;
@@ -134,10 +144,6 @@ class Federation {
     if (auto st = hub_client_->Create(op::reconcilers::MemberClusters(), "", mc, &out); !st.ok()) {
       return fail("MemberCluster: " + st.ToString());
     }
-    std::string webhook = ReadFile(FEDRA_SOURCE_DIR "/examples/member/webhook.yaml.in");
-    webhook.replace(webhook.find("caBundle: CA_BUNDLE") + 10, 9, op::kube::EncodeBase64(pki_.ca.cert_pem));
-    std::string file = dir_->Write(name + "-webhook.yaml", webhook);
-    if (Kubectl(m.api->kubeconfig(), "apply -f " + file, &out_text) != 0) return fail("webhook: " + out_text);
     members_.push_back(std::move(m));
     return true;
   }
@@ -156,14 +162,38 @@ class Federation {
     return op;
   }
 
-  // Starts every member's engines against the first operator's address.
+  // Starts every member's engines against the first operator's address,
+  // serving the certificate the operator issued in the member (Secret
+  // fedra-system/fedra-engine-tls, as a pod would mount it); waits for the
+  // operator's webhook registration too.
   bool StartEngines() {
     for (auto& m : members_) {
+      json secret;
+      if (!WaitFor([&] {
+            secret = Get(*m.client, op::kube::gvr::Secrets(), "fedra-engine-tls", "fedra-system");
+            json webhook = Get(*m.client, ValidatingWebhooks(), "fedra-engine");
+            return secret.is_object() && webhook.is_object();
+          },
+          std::chrono::seconds(20))) {
+        ADD_FAILURE() << "member " << m.name << ": the operator wrote no serving Secret or webhook";
+        return false;
+      }
+      fedra::testing::Pki pki;
+      std::string crt, key, ca;
+      if (!op::kube::DecodeBase64(secret["data"].value("tls.crt", ""), &crt) ||
+          !op::kube::DecodeBase64(secret["data"].value("tls.key", ""), &key) ||
+          !op::kube::DecodeBase64(secret["data"].value("ca.crt", ""), &ca)) {
+        ADD_FAILURE() << "member " << m.name << ": serving Secret is not base64";
+        return false;
+      }
+      pki.cert_file = dir_->Write(m.name + "-tls.crt", crt);
+      pki.key_file = dir_->Write(m.name + "-tls.key", key);
+      pki.ca_file = dir_->Write(m.name + "-ca.crt", ca);
       for (size_t i = 0; i < m.engine_ports.size(); ++i) {
         std::string base = "http://127.0.0.1:" + std::to_string(operator_port_);
         std::string id = m.name + "-" + std::to_string(i);
         auto e = std::make_unique<fedra::testing::Engine>(
-            *dir_, pki_,
+            *dir_, pki,
             std::vector<std::string>{"--bundle-url", base + "/bundles/" + m.name + "/" + m.tier, "--status-url",
                                      base + "/status", "--status-interval", "300ms", "--id", id, "--cluster", m.name,
                                      "--tier", m.tier},
@@ -231,7 +261,6 @@ class Federation {
   }
 
   TempDir* dir_;
-  fedra::testing::Pki pki_;
   std::unique_ptr<op::testing::SimulatorProcess> hub_;
   std::unique_ptr<op::kube::Client> hub_client_;
   std::vector<Member> members_;
