@@ -59,24 +59,24 @@ Flow Evaluator::EvalTerm(const ir::Term& t, ValueCont k) {
       return EvalRef(t, k);
     case ir::TermOp::kArray:
     case ir::TermOp::kSet: {
-      // Elements go to a stack buffer for small literals, then (copied, as
-      // backtracking rewrites the buffer) into the collection's node: one
-      // allocation per collection.
+      // The elements' addresses go to a stack buffer (each value lives until
+      // the continuation returns); the collection's node takes one copy of
+      // each: one allocation per collection, one reference per element.
       const size_t n = t.items.size();
-      InlineBuffer<Value, 8> vals(n);
+      InlineBuffer<const Value*, 8> vals(n);
       return EvalInto(t.items, 0, vals.data(), [&]() -> Flow {
         InlineBuffer<Value, 8> copies(n);
-        std::copy(vals.data(), vals.data() + n, copies.data());
+        for (size_t i = 0; i < n; ++i) copies[i] = *vals[i];
         std::span<Value> items(copies.data(), n);
         return k(t.op == ir::TermOp::kArray ? Value::ArrayFrom(items) : Value::SetFrom(items));
       });
     }
     case ir::TermOp::kObject: {
       const size_t n = t.entries.size();
-      InlineBuffer<ObjectEntry, 8> vals(n);
+      InlineBuffer<EntryRef, 8> vals(n);
       return EvalEntries(t, 0, vals.data(), [&]() -> Flow {
         InlineBuffer<ObjectEntry, 8> copies(n);
-        std::copy(vals.data(), vals.data() + n, copies.data());
+        for (size_t i = 0; i < n; ++i) copies[i] = ObjectEntry(*vals[i].first, *vals[i].second);
         return k(Value::ObjectFrom(std::span<ObjectEntry>(copies.data(), n)));
       });
     }
@@ -92,25 +92,31 @@ Flow Evaluator::EvalTerm(const ir::Term& t, ValueCont k) {
   return Flow::kContinue;
 }
 
-Flow Evaluator::EvalInto(const std::vector<ir::Term>& items, size_t i, Value* vals, Cont k) {
+Flow Evaluator::EvalInto(const std::vector<ir::Term>& items, size_t i, const Value** vals, Cont k) {
   if (i == items.size()) return k();
   const ir::Term& item = items[i];
-  if (item.op == ir::TermOp::kConst) {
-    vals[i] = item.value;
-    return EvalInto(items, i + 1, vals, k);
+  const Value* direct = nullptr;
+  switch (EvalDirect(item, &direct)) {
+    case Direct::kValue:
+      vals[i] = direct;
+      return EvalInto(items, i + 1, vals, k);
+    case Direct::kUndefined:
+      return Flow::kContinue;
+    case Direct::kComplex:
+      break;
   }
   return EvalTerm(item, [&](const Value& v) -> Flow {
-    vals[i] = v;
+    vals[i] = &v;
     return EvalInto(items, i + 1, vals, k);
   });
 }
 
-Flow Evaluator::EvalEntries(const ir::Term& t, size_t i, ObjectEntry* vals, Cont k) {
+Flow Evaluator::EvalEntries(const ir::Term& t, size_t i, EntryRef* vals, Cont k) {
   if (i == t.entries.size()) return k();
   return EvalTerm(t.entries[i].first, [&](const Value& key) -> Flow {
     return EvalTerm(t.entries[i].second, [&](const Value& val) -> Flow {
-      vals[i].first = key;
-      vals[i].second = val;
+      vals[i].first = &key;
+      vals[i].second = &val;
       return EvalEntries(t, i + 1, vals, k);
     });
   });

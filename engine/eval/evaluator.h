@@ -109,10 +109,12 @@ class Evaluator {
 
   // Terms (eval_term.cc).
   Flow EvalTerm(const ir::Term& t, ValueCont k);
-  // Evaluates items[i..] (or t.entries[i..]) into vals[i..], then runs k
-  // once per combination of their values.
-  Flow EvalInto(const std::vector<ir::Term>& items, size_t i, Value* vals, Cont k);
-  Flow EvalEntries(const ir::Term& t, size_t i, ObjectEntry* vals, Cont k);
+  // Evaluates items[i..] (or t.entries[i..]) and puts their addresses in
+  // vals[i..] (valid during k, as frame slots), then runs k once per
+  // combination of their values.
+  using EntryRef = std::pair<const Value*, const Value*>;
+  Flow EvalInto(const std::vector<ir::Term>& items, size_t i, const Value** vals, Cont k);
+  Flow EvalEntries(const ir::Term& t, size_t i, EntryRef* vals, Cont k);
   Flow EvalComprehension(const ir::Term& t, ValueCont k);
   Flow EvalTemplate(const ir::Term& t, ValueCont k);
   Flow EvalCall(const ir::Term& t, ValueCont k);
