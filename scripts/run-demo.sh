@@ -55,6 +55,13 @@ k() {  # cluster args...
   local c=$1; shift
   timeout 30 kubectl --kubeconfig "$work/$c.kubeconfig" "$@"
 }
+wait_ready() {  # kind: until both hub objects of this kind are Ready (bounded: 20 s)
+  for _ in $(seq 200); do
+    [[ $(k hub get "$1" -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}') == "True True" ]] &&
+      return 0
+    sleep 0.1
+  done
+}
 apiserver() {  # name [extra args...]
   local name=$1; shift
   "$bin/fedra-apiserver" --addr 127.0.0.1:0 --tls --kubeconfig-out "$work/$name.kubeconfig" "$@" \
@@ -110,11 +117,7 @@ for member in cloud-1:cloud edge-1:edge; do
 done
 
 # Admission goes through once every engine has the policies active.
-for _ in $(seq 200); do
-  ready=$(k hub get fp -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}')
-  [[ "$ready" == "True True" ]] && break
-  sleep 0.1
-done
+wait_ready fp
 
 ok=1
 for name in cloud-1 edge-1; do
@@ -132,18 +135,10 @@ for name in cloud-1 edge-1; do
 done
 
 echo "== hub: kubectl get federatedpolicies (after the engines report)"
-for _ in $(seq 100); do
-  ready=$(k hub get fp -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}')
-  [[ "$ready" == "True True" ]] && break
-  sleep 0.1
-done
+wait_ready fp
 k hub get federatedpolicies
 echo "== hub: kubectl get memberclusters"
-for _ in $(seq 100); do
-  ready=$(k hub get mc -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}')
-  [[ "$ready" == "True True" ]] && break
-  sleep 0.1
-done
+wait_ready mc
 k hub get memberclusters
 for name in cloud-1 edge-1; do
   echo "== $name: kubectl get memberpolicies (applied by the operator with server-side apply)"

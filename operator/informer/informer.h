@@ -57,6 +57,16 @@ struct EventHandler {
   std::function<void(const ObjectPtr& obj, bool final_state_unknown)> on_delete;
 };
 
+// A handler that calls `fn` for every add, update and delete (level-based
+// controllers that reconcile one key whatever changed).
+inline EventHandler CallOnAnyChange(std::function<void()> fn) {
+  EventHandler h;
+  h.on_add = [fn](const ObjectPtr&, bool) { fn(); };
+  h.on_update = [fn](const ObjectPtr&, const ObjectPtr&) { fn(); };
+  h.on_delete = [fn](const ObjectPtr&, bool) { fn(); };
+  return h;
+}
+
 struct InformerOptions {
   std::string name;  // for messages; default: the ListerWatcher's description
   std::chrono::milliseconds resync_period{0};  // 0: never

@@ -277,22 +277,10 @@ int main(int argc, char** argv) {
   for (auto gvr : {op::reconcilers::FederatedPolicies(), op::reconcilers::MemberClusters()}) {
     op::informer::ResourceSelector what;
     what.gvr = gvr;
-    auto inf = op::informer::Informer::ForResource(client.get(), what);
-    op::informer::EventHandler h;
-    h.on_add = [&](const auto&, bool) { enqueue(); };
-    h.on_update = [&](const auto&, const auto&) { enqueue(); };
-    h.on_delete = [&](const auto&, bool) { enqueue(); };
-    inf->AddEventHandler(std::move(h));
-    informers.push_back(std::move(inf));
+    informers.push_back(op::informer::Informer::ForResource(client.get(), what));
   }
-  {
-    op::informer::EventHandler h;
-    h.on_add = [&](const auto&, bool) { enqueue(); };
-    h.on_update = [&](const auto&, const auto&) { enqueue(); };
-    h.on_delete = [&](const auto&, bool) { enqueue(); };
-    secrets->AddEventHandler(std::move(h));
-    informers.push_back(std::move(secrets));
-  }
+  informers.push_back(std::move(secrets));
+  for (auto& inf : informers) inf->AddEventHandler(op::informer::CallOnAnyChange(enqueue));
   hub.OnReport([&](const op::hub::EngineReport&) { enqueue(); });
   // Ready once this replica leads and its hub informers have synced: a
   // Service in front of the replicas then sends engines to the leader only.

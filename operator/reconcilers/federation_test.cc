@@ -7,6 +7,7 @@
 
 #include "http/client.h"
 #include "operator/informer/simulator_test_util.h"
+#include "tests/util/kubectl.h"
 #include "tests/util/process.h"
 
 namespace fedra::op::reconcilers {
@@ -15,15 +16,9 @@ namespace {
 using fedra::testing::FreePort;
 using fedra::testing::Subprocess;
 using fedra::testing::TempDir;
+using fedra::testing::HaveKubectl;
+using fedra::testing::Kubectl;
 using fedra::testing::WaitFor;
-
-bool HaveKubectl() { return std::system("command -v kubectl >/dev/null 2>&1") == 0; }
-
-int Kubectl(const std::string& kubeconfig, const std::string& args) {
-  std::string cmd = "cd " FEDRA_SOURCE_DIR " && timeout 30 kubectl --kubeconfig " + kubeconfig + " " + args +
-                    " >/dev/null 2>&1";
-  return std::system(cmd.c_str());
-}
 
 std::string PodReview(const std::string& labels) {
   return R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1",)"

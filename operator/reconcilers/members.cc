@@ -24,11 +24,7 @@ MemberConnections::MemberConnections(SecretReader read_secret, MemberConnectionO
         mo.on_setup = [this](cluster::Cluster& c) {
           informer::Informer* inf = PolicyInformer(c);
           if (inf == nullptr || !options_.on_change) return;
-          informer::EventHandler h;
-          h.on_add = [this](const auto&, bool) { options_.on_change(); };
-          h.on_update = [this](const auto&, const auto&) { options_.on_change(); };
-          h.on_delete = [this](const auto&, bool) { options_.on_change(); };
-          inf->AddEventHandler(std::move(h));
+          inf->AddEventHandler(informer::CallOnAnyChange(options_.on_change));
         };
         mo.on_health = [this](const std::string&, const cluster::ClusterHealth&) {
           if (options_.on_change) options_.on_change();

@@ -11,21 +11,16 @@
 #include "operator/informer/simulator_test_util.h"
 #include "operator/kube/config.h"
 #include "operator/reconcilers/federation.h"
+#include "tests/util/kubectl.h"
 #include "tests/util/process.h"
 
 namespace fedra::op::reconcilers {
 namespace {
 
+using fedra::testing::HaveKubectl;
+using fedra::testing::Kubectl;
 using fedra::testing::WaitFor;
 using policy::Json;
-
-bool HaveKubectl() { return std::system("command -v kubectl >/dev/null 2>&1") == 0; }
-
-int Kubectl(const std::string& kubeconfig, const std::string& args) {
-  std::string cmd = "cd " FEDRA_SOURCE_DIR " && timeout 30 kubectl --kubeconfig " + kubeconfig + " " + args +
-                    " >/dev/null 2>&1";
-  return std::system(cmd.c_str());
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream f(path);

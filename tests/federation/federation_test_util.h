@@ -22,34 +22,21 @@
 #include "operator/reconcilers/federation.h"
 #include "operator/reconcilers/members.h"
 #include "tests/engine/engine_test_util.h"
+#include "tests/util/kubectl.h"
 #include "tests/util/process.h"
 
 namespace fedra::e2e {
 
 using nlohmann::json;
 using fedra::testing::FreePort;
+using fedra::testing::HaveKubectl;
+using fedra::testing::Kubectl;
 using fedra::testing::PortOpen;
 using fedra::testing::Subprocess;
 using fedra::testing::TempDir;
 using fedra::testing::WaitFor;
 
-inline bool HaveKubectl() { return std::system("command -v kubectl >/dev/null 2>&1") == 0; }
-
 inline std::string Bin(const std::string& name) { return std::string(FEDRA_BINARY_DIR) + "/bin/" + name; }
-
-// Runs kubectl from the source directory; returns its exit code and output.
-inline int Kubectl(const std::string& kubeconfig, const std::string& args, std::string* output = nullptr) {
-  std::string cmd = "cd " FEDRA_SOURCE_DIR " && timeout 30 kubectl --kubeconfig " + kubeconfig + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return -1;
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int rc = ::pclose(p);
-  if (output != nullptr) *output = out;
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 inline op::kube::GroupVersionResource ValidatingWebhooks() {
   op::kube::GroupVersionResource g;
