@@ -42,6 +42,7 @@ constexpr char kUsage[] =
     "                      [--tls-cert FILE --tls-key FILE] [--engine-token-file FILE]\n"
     "                      [--resync DURATION_MS] [--hub-name NAME] [--secrets-namespace NS]\n"
     "                      [--bundles-only] [--no-webhooks] [--engine-cert-ip IP]...\n"
+    "                      [--member-workers N]\n"
     "                      [--leader-elect --lease-namespace NS --id NAME\n"
     "                       --lease-duration MS --renew-deadline MS --retry-period MS]\n"
     "\n"
@@ -55,13 +56,14 @@ constexpr char kUsage[] =
     "operator keeps the engine's serving certificate (Secrets <service>-ca and\n"
     "<service>-tls in the engine namespace) and the webhook configurations pointing at\n"
     "the engine Service, unless --no-webhooks; --engine-cert-ip IP adds an IP address\n"
-    "to the serving certificate (repeatable; for engines reached on an address).\n";
+    "to the serving certificate (repeatable; for engines reached on an address).\n"
+    "Members are worked --member-workers at a time (default 4).\n";
 
 struct Flags {
   std::string kubeconfig, context, addr = "127.0.0.1:9443", tls_cert, tls_key, token_file;
   std::string lease_namespace = "fedra-system", id, hub_name = "hub", secrets_namespace = "fedra-system";
   int resync_ms = 1000;
-  int lease_ms = 15000, renew_ms = 10000, retry_ms = 2000;
+  int lease_ms = 15000, renew_ms = 10000, retry_ms = 2000, member_workers = 4;
   bool leader_elect = false, bundles_only = false, manage_webhooks = true;
   std::vector<std::string> engine_cert_ips;
 };
@@ -108,16 +110,18 @@ bool Parse(int argc, char** argv, Flags* f, std::string* err) {
       f->engine_cert_ips.push_back(ip);
     } else if (a == "--leader-elect") {
       f->leader_elect = true;
-    } else if (a == "--resync" || a == "--lease-duration" || a == "--renew-deadline" || a == "--retry-period") {
+    } else if (a == "--resync" || a == "--lease-duration" || a == "--renew-deadline" || a == "--retry-period" ||
+               a == "--member-workers") {
       if (!value(&resync)) return false;
       int* into = a == "--resync"           ? &f->resync_ms
                   : a == "--lease-duration" ? &f->lease_ms
                   : a == "--renew-deadline" ? &f->renew_ms
-                                            : &f->retry_ms;
+                  : a == "--retry-period"   ? &f->retry_ms
+                                            : &f->member_workers;
       try {
         *into = std::stoi(resync);
       } catch (...) {
-        *err = a + " takes milliseconds";
+        *err = a + (a == "--member-workers" ? " takes a number" : " takes milliseconds");
         return false;
       }
       if (*into <= 0) {
@@ -249,9 +253,17 @@ int main(int argc, char** argv) {
     }
     return client->Get(op::kube::gvr::Secrets(), ns, name, out);
   };
+  // Members are worked by a controller of their own, several at a time.
+  op::controller::Controller* member_controller_ptr = nullptr;
+  auto enqueue_member = [&](const std::string& cluster) {
+    if (member_controller_ptr != nullptr) member_controller_ptr->Enqueue(op::controller::Key{cluster, "", "member"});
+  };
   op::reconcilers::MemberConnectionOptions mo;
   mo.hub = flags.hub_name;
-  mo.on_change = enqueue;
+  mo.on_change = [&](const std::string& cluster) {
+    enqueue_member(cluster);  // drift to revert, a member back
+    enqueue();                // status to report
+  };
   std::unique_ptr<op::reconcilers::MemberConnections> members;
   if (!flags.bundles_only) members = std::make_unique<op::reconcilers::MemberConnections>(read_secret, mo);
 
@@ -259,19 +271,30 @@ int main(int argc, char** argv) {
   fo.resync = std::chrono::milliseconds(flags.resync_ms);
   fo.hub = flags.hub_name;
   fo.metrics = &metrics;
+  fo.enqueue_member = enqueue_member;
+  fo.on_member_observed = enqueue;
   fo.manage_admission = flags.manage_webhooks;
   fo.admission.certs.extra_ip_addresses = flags.engine_cert_ips;
   op::reconcilers::FederationReconciler reconciler(client.get(), &hub, fo, members.get());
   op::controller::ControllerOptions co;
   co.name = "federation";
-  co.on_error = [](const op::controller::Key&, const Status& e) {
-    std::cerr << "{\"level\":\"error\",\"msg\":\"reconcile failed\",\"error\":" << nlohmann::json(e.ToString())
-              << "}\n";
+  auto co_on_error = [](const op::controller::Key& k, const Status& e) {
+    std::cerr << "{\"level\":\"error\",\"msg\":\"reconcile failed\",\"key\":" << nlohmann::json(k.ToString())
+              << ",\"error\":" << nlohmann::json(e.ToString()) << "}\n";
   };
+  co.on_error = co_on_error;
   op::controller::Controller controller(std::move(co), [&](const op::controller::Key& k) {
     return reconciler.Reconcile(k);
   });
   controller_ptr = &controller;
+  op::controller::ControllerOptions mco;
+  mco.name = "members";
+  mco.workers = flags.member_workers;
+  mco.on_error = co_on_error;
+  op::controller::Controller member_controller(std::move(mco), [&](const op::controller::Key& k) {
+    return reconciler.ReconcileMember(k.cluster);
+  });
+  member_controller_ptr = &member_controller;
   // Any change to a policy or a cluster reconciles the federation.
   std::vector<std::unique_ptr<op::informer::Informer>> informers;
   for (auto gvr : {op::reconcilers::FederatedPolicies(), op::reconcilers::MemberClusters()}) {
@@ -299,6 +322,8 @@ int main(int argc, char** argv) {
     }
     Status st = controller.Start();
     if (!st.ok()) std::cerr << "fedra-operator: controller: " << st.ToString() << "\n";
+    st = member_controller.Start();
+    if (!st.ok()) std::cerr << "fedra-operator: member controller: " << st.ToString() << "\n";
     enqueue();
   };
   if (flags.leader_elect) {
@@ -323,6 +348,7 @@ int main(int argc, char** argv) {
   }
   server::WaitForTermination(signals);
   controller.Stop(std::chrono::seconds(10));
+  member_controller.Stop(std::chrono::seconds(10));
   for (auto& inf : informers) inf->Stop();
   if (members) members->Stop();
   if (elector) elector->Stop();

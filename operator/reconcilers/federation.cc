@@ -89,73 +89,6 @@ Status FederationReconciler::SetFinalizer(const policy::Json& item, bool present
   return st.ToStatus();
 }
 
-void FederationReconciler::ObserveMember(const policy::MemberCluster& mc,
-                                         const std::vector<const policy::ResolvedPolicy*>& placed,
-                                         policy::ClusterObservation* obs, std::string* kubernetes_version,
-                                         Status* error) {
-  MemberConnection conn = members_->Get(mc.metadata.name);
-  if (!conn.cluster) {
-    obs->reachable = false;
-    obs->reason = conn.reason;
-    obs->message = conn.message;
-    return;
-  }
-  cluster::ClusterHealth health = conn.cluster->health();
-  *kubernetes_version = health.server_version;
-  if (health.state == cluster::HealthState::kUnreachable) {
-    obs->reachable = false;
-    obs->reason = "Unreachable";
-    obs->message = health.message.empty() ? "member cluster is not answering" : health.message;
-    return;
-  }
-  informer::Informer* inf = MemberConnections::PolicyInformer(*conn.cluster);
-  if (health.state == cluster::HealthState::kUnknown || inf == nullptr || !inf->HasSynced()) {
-    return;  // reachable as far as we know; nothing observed as applied yet
-  }
-  if (health.state != cluster::HealthState::kHealthy) {
-    // Answering probes but not every watch is up (it may be failing): report
-    // what the member last showed, write nothing this pass.
-    for (const informer::ObjectPtr& obj : inf->store().List()) {
-      policy::MemberPolicy mp;
-      if (!policy::ParseMemberPolicy(*obj, &mp).ok()) continue;
-      auto rev = mp.metadata.annotations.find(std::string(policy::kRevisionAnnotation));
-      if (rev != mp.metadata.annotations.end()) obs->applied[mp.metadata.name] = rev->second;
-    }
-    return;
-  }
-  PropagationResult res = Propagate(conn.cluster->client(), inf->store().List(), options_.hub, placed);
-  if (options_.manage_admission) EnsureAdmission(mc, conn.cluster->client(), placed, error);
-  obs->applied = std::move(res.held);
-  if (options_.metrics != nullptr) {
-    if (res.applied > 0) options_.metrics->member_writes.Add({"apply", "ok"}, res.applied);
-    if (res.deleted > 0) options_.metrics->member_writes.Add({"delete", "ok"}, res.deleted);
-    if (!res.error.ok()) options_.metrics->member_writes.Add({"apply_or_delete", "error"});
-  }
-  if (!res.error.ok() && error->ok()) *error = res.error.WithContext("member cluster " + mc.metadata.name);
-}
-
-void FederationReconciler::EnsureAdmission(const policy::MemberCluster& mc, kube::Client& member,
-                                           const std::vector<const policy::ResolvedPolicy*>& placed, Status* error) {
-  std::string fingerprint;
-  for (const policy::ResolvedPolicy* r : placed) fingerprint += r->policy + "=" + r->revision + ";";
-  auto now = std::chrono::system_clock::now();
-  AdmissionState& state = admission_[mc.metadata.name];
-  if (state.placed == fingerprint && now < state.next_check) return;
-  std::vector<policy::ResolvedPolicy> specs;
-  for (const policy::ResolvedPolicy* r : placed) specs.push_back(*r);
-  MemberAdmissionResult res;
-  Status s = EnsureMemberAdmission(member, mc, specs, now, options_.admission, &res);
-  if (options_.metrics != nullptr && res.changed()) options_.metrics->member_writes.Add({"admission", "ok"});
-  if (!s.ok()) {
-    if (options_.metrics != nullptr) options_.metrics->member_writes.Add({"admission", "error"});
-    if (error->ok()) *error = s;
-    state.placed.clear();  // try again next pass
-    return;
-  }
-  state.placed = fingerprint;
-  state.next_check = std::min(now + options_.admission_recheck, res.next_change);
-}
-
 controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   // 1. What the hub holds.
   policy::Json list;
@@ -226,13 +159,19 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   }
   published_ = std::move(published);
 
-  std::erase_if(admission_, [&](const auto& e) {
-    return std::none_of(clusters.begin(), clusters.end(),
-                        [&](const policy::MemberCluster& mc) { return mc.metadata.name == e.first; });
-  });
-
-  // 4-6. Observe members and engines (applying what is placed).
+  // 4-6. Members and engines: hand each member what it should hold, and
+  // observe reachability (live), what it holds (its last member pass) and
+  // what its engines report.
   if (members_ != nullptr) members_->Sync(clusters);
+  {
+    std::lock_guard<std::mutex> lock(members_mu_);
+    auto gone = [&](const std::string& name) {
+      return std::none_of(clusters.begin(), clusters.end(),
+                          [&](const policy::MemberCluster& mc) { return mc.metadata.name == name; });
+    };
+    std::erase_if(desired_, [&](const auto& e) { return gone(e.first); });
+    std::erase_if(member_state_, [&](const auto& e) { return gone(e.first); });
+  }
   int64_t now = NowMillis();
   const std::string now_text = policy::FormatTime(now);
   auto wall = std::chrono::system_clock::now();
@@ -240,52 +179,72 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   std::set<std::string> held_anywhere;  // policies some reachable member still holds
   std::map<std::vector<std::string>, double> cluster_states, policy_states;  // for metrics
   for (const auto& mc : clusters) {
+    const std::string& name = mc.metadata.name;
     policy::ClusterObservation obs;
     std::vector<const policy::ResolvedPolicy*> mine;
     for (const auto& r : placed) {
-      if (r.cluster == mc.metadata.name) mine.push_back(&r);
+      if (r.cluster == name) mine.push_back(&r);
     }
-    std::string version;
-    if (members_ != nullptr) {
-      Status member_error;
-      ObserveMember(mc, mine, &obs, &version, &member_error);
-      note(member_error);
-      for (const auto& [name, rev] : obs.applied) held_anywhere.insert(name);
-    } else {
-      for (const auto* r : mine) obs.applied[r->policy] = r->revision;
-    }
-    for (const auto& e : hub_->Engines(mc.metadata.name)) {
+    std::string engines_fingerprint;
+    for (const auto& e : hub_->Engines(name)) {
       if (!hub_->Fresh(e, wall)) continue;
       policy::EngineIdentity who;
       policy::EngineReport er;
       policy::Json raw = policy::Json::parse(e.raw, nullptr, false);
       if (raw.is_discarded()) continue;
-      if (policy::DecodeEngineStatus(raw, "fedra", index_, &who, &er).ok()) obs.engines.push_back(std::move(er));
+      if (!policy::DecodeEngineStatus(raw, "fedra", index_, &who, &er).ok()) continue;
+      engines_fingerprint += er.id + (er.healthy ? "+" : "-");
+      for (const auto& [p, rev] : er.active) engines_fingerprint += p + "=" + rev + ",";
+      obs.engines.push_back(std::move(er));
     }
-    if (members_ != nullptr && obs.reachable) {
-      MemberConnection conn = members_->Get(mc.metadata.name);
-      informer::Informer* inf = conn.cluster ? MemberConnections::PolicyInformer(*conn.cluster) : nullptr;
-      if (inf != nullptr && inf->HasSynced() && conn.cluster->health().state == cluster::HealthState::kHealthy) {
-        Status ws = WriteMemberPolicyStatuses(conn.cluster->client(), inf->store().List(), mine, obs, now_text);
-        note(ws.WithContext("member cluster " + mc.metadata.name));
-      }
+    if (members_ == nullptr) {
+      for (const auto* r : mine) obs.applied[r->policy] = r->revision;
+      observed[name] = std::move(obs);
+      continue;
     }
-    if (members_ != nullptr) {
-      int64_t synced = 0;
-      for (const auto* r : mine) {
-        auto it = obs.applied.find(r->policy);
-        if (it != obs.applied.end() && it->second == r->revision) ++synced;
-      }
-      policy::MemberClusterStatus cs = policy::RollUpCluster(mc, obs, version, synced, now_text);
-      const policy::Condition* ready = policy::FindCondition(cs.conditions, policy::kConditionReady);
-      const policy::Condition* reachable = policy::FindCondition(cs.conditions, policy::kConditionReachable);
-      std::string state = ready != nullptr && ready->status == "True"               ? "ready"
-                          : reachable != nullptr && reachable->status == "False" ? "unreachable"
-                                                                                  : "not_ready";
-      cluster_states[{state}] += 1;
-      note(WriteClusterStatus(mc, cs));
+    MemberDesired d;
+    d.cluster = mc;
+    for (const auto* r : mine) {
+      d.placed.push_back(*r);
+      d.fingerprint += r->policy + "=" + r->revision + ";";
     }
-    observed[mc.metadata.name] = std::move(obs);
+    d.fingerprint += "|" + mc.metadata.resource_version + "|" + engines_fingerprint;
+    d.engines = obs.engines;
+    bool changed;
+    {
+      std::lock_guard<std::mutex> lock(members_mu_);
+      MemberDesired& slot = desired_[name];
+      changed = slot.fingerprint != d.fingerprint;
+      slot = std::move(d);
+    }
+    if (!options_.enqueue_member) {
+      controller::Result r = ReconcileMember(name);
+      if (!r.ok()) note(r.error());
+    } else if (changed) {
+      options_.enqueue_member(name);
+    }
+    std::string version;
+    MemberConnection conn;
+    if (Reachability(name, &obs, &version, &conn)) {
+      std::lock_guard<std::mutex> lock(members_mu_);
+      auto it = member_state_.find(name);
+      if (it != member_state_.end()) obs.applied = it->second->applied;
+    }
+    for (const auto& [policy_name, rev] : obs.applied) held_anywhere.insert(policy_name);
+    int64_t synced = 0;
+    for (const auto* r : mine) {
+      auto it = obs.applied.find(r->policy);
+      if (it != obs.applied.end() && it->second == r->revision) ++synced;
+    }
+    policy::MemberClusterStatus cs = policy::RollUpCluster(mc, obs, version, synced, now_text);
+    const policy::Condition* ready = policy::FindCondition(cs.conditions, policy::kConditionReady);
+    const policy::Condition* reachable = policy::FindCondition(cs.conditions, policy::kConditionReachable);
+    std::string state = ready != nullptr && ready->status == "True"               ? "ready"
+                        : reachable != nullptr && reachable->status == "False" ? "unreachable"
+                                                                                : "not_ready";
+    cluster_states[{state}] += 1;
+    note(WriteClusterStatus(mc, cs));
+    observed[name] = std::move(obs);
   }
 
   // 7. Each policy's status.

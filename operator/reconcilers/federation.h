@@ -37,7 +37,10 @@
 #define FEDRA_OPERATOR_RECONCILERS_FEDERATION_H_
 
 #include <chrono>
+#include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "operator/controller/reconcile.h"
@@ -65,6 +68,14 @@ struct FederationOptions {
   bool manage_admission = true;
   MemberAdmissionOptions admission;
   std::chrono::milliseconds admission_recheck{60000};
+  // Member work (steps 6 and 6b) runs in ReconcileMember. Set: Reconcile
+  // hands a member whose desired state changed to this (a controller whose
+  // workers call ReconcileMember, so members are worked in parallel and a
+  // slow one holds up only itself), and ReconcileMember calls
+  // on_member_observed when what it found changed (to enqueue Reconcile).
+  // Unset: Reconcile calls ReconcileMember inline, member after member.
+  std::function<void(const std::string& cluster)> enqueue_member;
+  std::function<void()> on_member_observed;
 };
 
 kube::GroupVersionResource FederatedPolicies();
@@ -77,6 +88,10 @@ class FederationReconciler {
                        MemberConnections* members = nullptr);
 
   controller::Result Reconcile(const controller::Key& key);
+  // One member: apply its MemberPolicies, keep its admission wiring and its
+  // copies' status. Thread-safe for different clusters; not reentrant for
+  // one cluster (a controller never hands out one key twice at a time).
+  controller::Result ReconcileMember(const std::string& cluster);
 
   // What the last Reconcile published: (cluster, tier) -> bundle revision.
   const std::map<std::pair<std::string, std::string>, std::string>& published() const {
@@ -87,18 +102,26 @@ class FederationReconciler {
   Status WriteStatus(const policy::FederatedPolicy& fp, const policy::FederatedPolicyStatus& status);
   Status WriteClusterStatus(const policy::MemberCluster& mc, const policy::MemberClusterStatus& status);
   Status SetFinalizer(const policy::Json& item, bool present);
-  // Steps 5 and 6 for one member; fills `obs` (reachability, what it holds).
-  void ObserveMember(const policy::MemberCluster& mc, const std::vector<const policy::ResolvedPolicy*>& placed,
-                     policy::ClusterObservation* obs, std::string* kubernetes_version, Status* error);
+  // Reachability of a member from its connection and prober, as of now;
+  // the connection and whether the member may be written to.
+  bool Reachability(const std::string& cluster, policy::ClusterObservation* obs, std::string* version,
+                    MemberConnection* conn) const;
 
-  struct AdmissionState {
-    std::string placed;  // revisions the webhooks were derived from
-    std::chrono::system_clock::time_point next_check;
+  // What Reconcile wants in one member, and what ReconcileMember found.
+  struct MemberDesired {
+    policy::MemberCluster cluster;
+    std::vector<policy::ResolvedPolicy> placed;
+    std::vector<policy::EngineReport> engines;  // for the copies' status
+    std::string fingerprint;
   };
-  void EnsureAdmission(const policy::MemberCluster& mc, kube::Client& member,
-                       const std::vector<const policy::ResolvedPolicy*>& placed, Status* error);
+  struct MemberState {
+    std::map<std::string, std::string> applied;  // policy -> revision held there
+    bool observed = false;
+    std::string admission_placed;  // revisions the webhooks were derived from
+    std::chrono::system_clock::time_point admission_next_check;
+  };
+  Status EnsureAdmission(const MemberDesired& d, kube::Client& member, MemberState* state);
 
-  std::map<std::string, AdmissionState> admission_;  // by cluster
   kube::Client* client_;
   hub::HubServer* hub_;
   FederationOptions options_;
@@ -107,6 +130,13 @@ class FederationReconciler {
   policy::BundleIndex index_;                                 // bundle revision -> policy revisions
   std::map<std::string, int64_t> first_seen_millis_;          // policy revision -> when first placed
   std::map<std::pair<std::string, std::string>, std::string> published_;
+
+  mutable std::mutex members_mu_;
+  std::map<std::string, MemberDesired> desired_;  // GUARDED_BY(members_mu_), by cluster
+  // By cluster; the map, `applied` and `observed` under members_mu_, the
+  // admission fields by that cluster's ReconcileMember alone (which holds
+  // its own reference, so a cluster removed meanwhile is no hazard).
+  std::map<std::string, std::shared_ptr<MemberState>> member_state_;
 };
 
 }  // namespace fedra::op::reconcilers

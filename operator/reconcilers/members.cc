@@ -24,10 +24,10 @@ MemberConnections::MemberConnections(SecretReader read_secret, MemberConnectionO
         mo.on_setup = [this](cluster::Cluster& c) {
           informer::Informer* inf = PolicyInformer(c);
           if (inf == nullptr || !options_.on_change) return;
-          inf->AddEventHandler(informer::CallOnAnyChange(options_.on_change));
+          inf->AddEventHandler(informer::CallOnAnyChange([this, name = c.name()] { options_.on_change(name); }));
         };
-        mo.on_health = [this](const std::string&, const cluster::ClusterHealth&) {
-          if (options_.on_change) options_.on_change();
+        mo.on_health = [this](const std::string& name, const cluster::ClusterHealth&) {
+          if (options_.on_change) options_.on_change(name);
         };
         return mo;
       }()) {}
