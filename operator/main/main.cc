@@ -31,6 +31,7 @@
 #include "operator/kube/config.h"
 #include "operator/reconcilers/federation.h"
 #include "operator/reconcilers/metrics.h"
+#include "server/log.h"
 #include "server/signals.h"
 
 namespace {
@@ -226,8 +227,8 @@ int main(int argc, char** argv) {
     std::cerr << "fedra-operator: " << s.ToString() << "\n";
     return 1;
   }
-  std::cerr << "{\"level\":\"info\",\"msg\":\"fedra-operator serving engines\",\"addr\":\""
-            << ho.server.address << ":" << hub.port() << "\"}\n";
+  server::LogInfo("fedra-operator serving engines",
+                  {{"addr", ho.server.address + ":" + std::to_string(hub.port())}, {"hub", flags.hub_name}});
 
   const op::controller::Key kFederation{"", "", "federation"};
   auto enqueue = [&] {
@@ -279,8 +280,7 @@ int main(int argc, char** argv) {
   op::controller::ControllerOptions co;
   co.name = "federation";
   auto co_on_error = [](const op::controller::Key& k, const Status& e) {
-    std::cerr << "{\"level\":\"error\",\"msg\":\"reconcile failed\",\"key\":" << nlohmann::json(k.ToString())
-              << ",\"error\":" << nlohmann::json(e.ToString()) << "}\n";
+    server::LogError("reconcile failed", {{"key", k.ToString()}, {"error", e.ToString()}});
   };
   co.on_error = co_on_error;
   op::controller::Controller controller(std::move(co), [&](const op::controller::Key& k) {
@@ -318,12 +318,12 @@ int main(int argc, char** argv) {
   auto run = [&] {
     for (auto& inf : informers) {
       Status st = inf->Start();
-      if (!st.ok()) std::cerr << "fedra-operator: informer: " << st.ToString() << "\n";
+      if (!st.ok()) server::LogError("informer did not start", {{"error", st.ToString()}});
     }
     Status st = controller.Start();
-    if (!st.ok()) std::cerr << "fedra-operator: controller: " << st.ToString() << "\n";
+    if (!st.ok()) server::LogError("controller did not start", {{"error", st.ToString()}});
     st = member_controller.Start();
-    if (!st.ok()) std::cerr << "fedra-operator: member controller: " << st.ToString() << "\n";
+    if (!st.ok()) server::LogError("member controller did not start", {{"error", st.ToString()}});
     enqueue();
   };
   if (flags.leader_elect) {
@@ -353,6 +353,6 @@ int main(int argc, char** argv) {
   if (members) members->Stop();
   if (elector) elector->Stop();
   hub.Stop();
-  std::cerr << "{\"level\":\"info\",\"msg\":\"stopped\"}\n";
+  server::LogInfo("stopped");
   return 0;
 }

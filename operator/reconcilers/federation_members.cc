@@ -2,6 +2,7 @@
 // one member cluster (see federation.h, steps 6 and 6b).
 #include "operator/reconcilers/federation.h"
 #include "operator/reconcilers/propagation.h"
+#include "server/log.h"
 
 namespace fedra::op::reconcilers {
 
@@ -32,7 +33,10 @@ Status FederationReconciler::EnsureAdmission(const MemberDesired& d, kube::Clien
   if (state->admission_placed == fingerprint && now < state->admission_next_check) return Status::OK();
   MemberAdmissionResult res;
   Status s = EnsureMemberAdmission(member, d.cluster, d.placed, now, options_.admission, &res);
-  if (options_.metrics != nullptr && res.changed()) options_.metrics->member_writes.Add({"admission", "ok"});
+  if (res.changed()) {
+    server::LogInfo("member admission wiring written", {{"cluster", d.cluster.metadata.name}, {"what", res.reason}});
+    if (options_.metrics != nullptr) options_.metrics->member_writes.Add({"admission", "ok"});
+  }
   if (!s.ok()) {
     if (options_.metrics != nullptr) options_.metrics->member_writes.Add({"admission", "error"});
     state->admission_placed.clear();  // try again next pass
@@ -72,6 +76,12 @@ controller::Result FederationReconciler::ReconcileMember(const std::string& name
       PropagationResult res = Propagate(conn.cluster->client(), found, options_.hub, placed);
       applied = std::move(res.held);
       error = res.error;
+      if (res.applied > 0 || res.deleted > 0) {
+        server::LogInfo("member policies written", {{"cluster", name},
+                                                    {"applied", std::to_string(res.applied)},
+                                                    {"deleted", std::to_string(res.deleted)},
+                                                    {"unchanged", std::to_string(res.unchanged)}});
+      }
       if (options_.metrics != nullptr) {
         if (res.applied > 0) options_.metrics->member_writes.Add({"apply", "ok"}, res.applied);
         if (res.deleted > 0) options_.metrics->member_writes.Add({"delete", "ok"}, res.deleted);

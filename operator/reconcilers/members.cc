@@ -3,6 +3,7 @@
 #include <set>
 
 #include "operator/kube/config.h"
+#include "server/log.h"
 
 namespace fedra::op::reconcilers {
 
@@ -26,7 +27,13 @@ MemberConnections::MemberConnections(SecretReader read_secret, MemberConnectionO
           if (inf == nullptr || !options_.on_change) return;
           inf->AddEventHandler(informer::CallOnAnyChange([this, name = c.name()] { options_.on_change(name); }));
         };
-        mo.on_health = [this](const std::string& name, const cluster::ClusterHealth&) {
+        mo.on_health = [this](const std::string& name, const cluster::ClusterHealth& h) {
+          server::Log(h.state == cluster::HealthState::kUnreachable ? server::LogLevel::kWarn : server::LogLevel::kInfo,
+                      "member cluster health",
+                      {{"cluster", name},
+                       {"state", std::string(cluster::HealthStateName(h.state))},
+                       {"message", h.message},
+                       {"version", h.server_version}});
           if (options_.on_change) options_.on_change(name);
         };
         return mo;
@@ -97,6 +104,11 @@ void MemberConnections::Sync(const std::vector<policy::MemberCluster>& clusters)
       if (manager_.Get(name)) manager_.RemoveCluster(name);
       std::lock_guard<std::mutex> lock(mu_);
       fingerprints_.erase(name);
+      auto prev = failures_.find(name);
+      if (prev == failures_.end() || prev->second.message != failure.message) {
+        server::LogWarn("member cluster not connected",
+                        {{"cluster", name}, {"reason", failure.reason}, {"message", failure.message}});
+      }
       failures_[name] = std::move(failure);
       continue;
     }
@@ -123,6 +135,7 @@ void MemberConnections::Sync(const std::vector<policy::MemberCluster>& clusters)
     }
     fingerprints_[name] = std::move(fingerprint);
     failures_.erase(name);
+    server::LogInfo("member cluster connected", {{"cluster", name}, {"source", mc.spec.kubeconfig_secret_ref.namespace_name + "/" + mc.spec.kubeconfig_secret_ref.name}});
   }
   for (const std::string& name : manager_.Names()) {
     if (wanted.count(name) == 0) manager_.RemoveCluster(name);
