@@ -118,46 +118,72 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     if (policy::ParseMemberCluster(item, &mc).ok()) clusters.push_back(std::move(mc));
   }
 
-  // 2. Compile; what does not compile keeps its last good revision.
+  // 2. Compile (once per content revision); what does not compile keeps
+  // its last good revision.
   std::map<std::string, policy::CompileReport> reports;
+  std::map<std::string, std::string> base_revision;  // policy name -> revision before overrides
   std::vector<policy::FederatedPolicy> to_place;
-  std::set<std::string> present;
+  std::set<std::string> present, revisions;
   for (const auto& fp : policies) {
     present.insert(fp.metadata.name);
-    policy::CompileReport r = policy::CheckCompiles(fp);
+    std::string base = policy::ContentRevision(policy::BaseSpec(fp));
+    base_revision[fp.metadata.name] = base;
+    revisions.insert(base);
+    auto cached = compiled_.find(base);
+    if (cached == compiled_.end()) cached = compiled_.emplace(base, policy::CheckCompiles(fp)).first;
+    const policy::CompileReport& r = cached->second;
     if (policy::MayPropagate(r)) {
       last_good_[fp.metadata.name] = fp;
       to_place.push_back(fp);
     } else if (auto it = last_good_.find(fp.metadata.name); it != last_good_.end()) {
       to_place.push_back(it->second);
     }
-    reports[fp.metadata.name] = std::move(r);
+    reports[fp.metadata.name] = r;
   }
   std::erase_if(last_good_, [&](const auto& e) { return present.count(e.first) == 0; });
+  std::erase_if(compiled_, [&](const auto& e) { return revisions.count(e.first) == 0; });
 
-  // 3. Place, assemble, publish.
+  // 3. Place; assemble and publish the bundles whose content changed.
   std::vector<policy::ResolvedPolicy> placed = policy::PlaceAll(to_place, clusters);
-  std::map<std::pair<std::string, policy::Tier>, bundle::Bundle> bundles;
-  Status s = policy::AssembleAll(placed, clusters, &bundles);
-  if (!s.ok()) return controller::Result::Error(s);
+  std::map<std::pair<std::string, policy::Tier>, std::vector<policy::ResolvedPolicy>> groups;
+  for (const policy::MemberCluster& c : clusters) groups[{c.metadata.name, c.spec.tier}];
+  for (const policy::ResolvedPolicy& r : placed) groups[{r.cluster, r.tier}].push_back(r);
   std::map<std::pair<std::string, std::string>, std::string> published;
-  for (const auto& [where, b] : bundles) {
-    std::string bytes;
-    s = bundle::WriteBundle(b, {}, &bytes);
-    if (!s.ok()) return controller::Result::Error(s);
+  for (auto& [where, list] : groups) {
     std::string tier(policy::TierName(where.second));
-    index_[b.revision] = policy::PolicyRevisionsOf(b);
-    hub_->Publish(where.first, tier, std::move(bytes));
-    published[{where.first, tier}] = b.revision;
-    auto before = published_.find({where.first, tier});
-    if (options_.metrics != nullptr && (before == published_.end() || before->second != b.revision)) {
-      options_.metrics->bundles_published.Add({});
+    std::string fingerprint;
+    for (const auto& r : list) fingerprint += r.policy + "=" + r.revision + ";";
+    PublishedBundle& pb = bundles_[{where.first, tier}];
+    if (pb.revision.empty() || pb.fingerprint != fingerprint) {
+      bundle::Bundle b;
+      Status s = policy::AssembleBundle(where.first, where.second, std::move(list), &b);
+      std::string bytes;
+      if (s.ok()) s = bundle::WriteBundle(b, {}, &bytes);
+      if (!s.ok()) return controller::Result::Error(s);
+      index_[b.revision] = policy::PolicyRevisionsOf(b);
+      hub_->Publish(where.first, tier, std::move(bytes));
+      if (options_.metrics != nullptr && b.revision != pb.revision) options_.metrics->bundles_published.Add({});
+      pb.fingerprint = std::move(fingerprint);
+      pb.revision = b.revision;
+      // Engines may still report the revisions before (a slow poller).
+      pb.recent.push_back(b.revision);
+      if (pb.recent.size() > 4) pb.recent.erase(pb.recent.begin());
     }
+    published[{where.first, tier}] = pb.revision;
   }
   for (const auto& [where, rev] : published_) {
     if (published.count(where) == 0) hub_->Remove(where.first, where.second);
   }
+  std::erase_if(bundles_, [&](const auto& e) { return published.count(e.first) == 0; });
+  std::set<std::string> known;
+  for (const auto& [where, pb] : bundles_) known.insert(pb.recent.begin(), pb.recent.end());
+  std::erase_if(index_, [&](const auto& e) { return known.count(e.first) == 0; });
   published_ = std::move(published);
+  std::map<std::string, std::vector<const policy::ResolvedPolicy*>> by_policy, by_cluster;
+  for (const auto& r : placed) {
+    by_policy[r.policy].push_back(&r);
+    by_cluster[r.cluster].push_back(&r);
+  }
 
   // 4-6. Members and engines: hand each member what it should hold, and
   // observe reachability (live), what it holds (its last member pass) and
@@ -181,10 +207,7 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   for (const auto& mc : clusters) {
     const std::string& name = mc.metadata.name;
     policy::ClusterObservation obs;
-    std::vector<const policy::ResolvedPolicy*> mine;
-    for (const auto& r : placed) {
-      if (r.cluster == name) mine.push_back(&r);
-    }
+    const std::vector<const policy::ResolvedPolicy*>& mine = by_cluster[name];
     std::string engines_fingerprint;
     for (const auto& e : hub_->Engines(name)) {
       if (!hub_->Fresh(e, wall)) continue;
@@ -249,14 +272,12 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
 
   // 7. Each policy's status.
   for (const auto& fp : policies) {
-    std::string base = policy::ContentRevision(policy::BaseSpec(fp));
+    const std::string& base = base_revision[fp.metadata.name];
     first_seen_millis_.emplace(base, now);
     policy::RollUpInput in;
     in.policy = &fp;
     in.compile = &reports[fp.metadata.name];
-    for (const auto& r : placed) {
-      if (r.policy == fp.metadata.name) in.placed.push_back(r);
-    }
+    for (const auto* r : by_policy[fp.metadata.name]) in.placed.push_back(*r);
     for (const auto& r : in.placed) in.clusters[r.cluster] = observed[r.cluster];
     in.changed_at_millis = first_seen_millis_[base];
     in.now = now_text;
@@ -276,6 +297,7 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     }
     note(WriteStatus(fp, ps));
   }
+  std::erase_if(first_seen_millis_, [&](const auto& e) { return revisions.count(e.first) == 0; });
   if (options_.metrics != nullptr) {
     std::map<std::pair<std::string, std::string>, bool> pairs;
     for (const auto& r : placed) pairs[{r.policy, r.cluster}] = true;

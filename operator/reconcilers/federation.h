@@ -42,6 +42,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "operator/controller/reconcile.h"
 #include "operator/hub/hub_server.h"
@@ -130,6 +131,13 @@ class FederationReconciler {
   policy::BundleIndex index_;                                 // bundle revision -> policy revisions
   std::map<std::string, int64_t> first_seen_millis_;          // policy revision -> when first placed
   std::map<std::pair<std::string, std::string>, std::string> published_;
+  std::map<std::string, policy::CompileReport> compiled_;  // by content revision (present ones)
+  struct PublishedBundle {
+    std::string fingerprint;  // policy=revision of what it holds
+    std::string revision;
+    std::vector<std::string> recent;  // the last few revisions, for engine reports
+  };
+  std::map<std::pair<std::string, std::string>, PublishedBundle> bundles_;  // (cluster, tier)
 
   mutable std::mutex members_mu_;
   std::map<std::string, MemberDesired> desired_;  // GUARDED_BY(members_mu_), by cluster
