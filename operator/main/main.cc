@@ -268,7 +268,18 @@ int main(int argc, char** argv) {
   std::unique_ptr<op::reconcilers::MemberConnections> members;
   if (!flags.bundles_only) members = std::make_unique<op::reconcilers::MemberConnections>(read_secret, mo);
 
+  // Any change to a policy, a cluster or a Secret reconciles the federation;
+  // the reconciler reads policies and clusters from these caches.
+  std::vector<std::unique_ptr<op::informer::Informer>> informers;
+  for (auto gvr : {op::reconcilers::FederatedPolicies(), op::reconcilers::MemberClusters()}) {
+    op::informer::ResourceSelector what;
+    what.gvr = gvr;
+    informers.push_back(op::informer::Informer::ForResource(client.get(), what));
+  }
+
   op::reconcilers::FederationOptions fo;
+  fo.policy_informer = informers[0].get();
+  fo.cluster_informer = informers[1].get();
   fo.resync = std::chrono::milliseconds(flags.resync_ms);
   fo.hub = flags.hub_name;
   fo.metrics = &metrics;
@@ -295,13 +306,6 @@ int main(int argc, char** argv) {
     return reconciler.ReconcileMember(k.cluster);
   });
   member_controller_ptr = &member_controller;
-  // Any change to a policy or a cluster reconciles the federation.
-  std::vector<std::unique_ptr<op::informer::Informer>> informers;
-  for (auto gvr : {op::reconcilers::FederatedPolicies(), op::reconcilers::MemberClusters()}) {
-    op::informer::ResourceSelector what;
-    what.gvr = gvr;
-    informers.push_back(op::informer::Informer::ForResource(client.get(), what));
-  }
   informers.push_back(std::move(secrets));
   for (auto& inf : informers) inf->AddEventHandler(op::informer::CallOnAnyChange(enqueue));
   hub.OnReport([&](const op::hub::EngineReport&) { enqueue(); });

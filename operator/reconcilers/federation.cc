@@ -89,18 +89,35 @@ Status FederationReconciler::SetFinalizer(const policy::Json& item, bool present
   return st.ToStatus();
 }
 
-controller::Result FederationReconciler::Reconcile(const controller::Key&) {
-  // 1. What the hub holds.
+Status FederationReconciler::ReadAll(const kube::GroupVersionResource& gvr, const informer::Informer* from,
+                                     std::vector<informer::ObjectPtr>* out) {
+  if (from != nullptr && from->HasSynced()) {
+    *out = from->store().List();
+    return Status::OK();
+  }
   policy::Json list;
-  kube::ApiStatus st = client_->ListAll(FederatedPolicies(), "", {}, &list);
-  if (!st.ok()) return controller::Result::Error(st.ToStatus());
+  kube::ApiStatus st = client_->ListAll(gvr, "", {}, &list);
+  if (!st.ok()) return st.ToStatus();
+  out->clear();
+  for (auto& item : list.value("items", policy::Json::array())) {
+    out->push_back(std::make_shared<const policy::Json>(std::move(item)));
+  }
+  return Status::OK();
+}
+
+controller::Result FederationReconciler::Reconcile(const controller::Key&) {
+  // 1. What the hub holds (the informers' caches once synced).
+  std::vector<informer::ObjectPtr> items;
+  Status s = ReadAll(FederatedPolicies(), options_.policy_informer, &items);
+  if (!s.ok()) return controller::Result::Error(s);
   std::vector<policy::FederatedPolicy> policies;
   std::vector<policy::Json> deleting;  // FederatedPolicies being deleted, as read
   Status first_error;
   auto note = [&first_error](const Status& s) {
     if (!s.ok() && first_error.ok()) first_error = s;
   };
-  for (const auto& item : list.value("items", policy::Json::array())) {
+  for (const auto& ptr : items) {
+    const policy::Json& item = *ptr;
     if (members_ != nullptr && item["metadata"].contains("deletionTimestamp")) {
       deleting.push_back(item);
       continue;
@@ -110,12 +127,12 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     if (members_ != nullptr) note(SetFinalizer(item, true));
     policies.push_back(std::move(fp));
   }
-  st = client_->ListAll(MemberClusters(), "", {}, &list);
-  if (!st.ok()) return controller::Result::Error(st.ToStatus());
+  s = ReadAll(MemberClusters(), options_.cluster_informer, &items);
+  if (!s.ok()) return controller::Result::Error(s);
   std::vector<policy::MemberCluster> clusters;
-  for (const auto& item : list.value("items", policy::Json::array())) {
+  for (const auto& ptr : items) {
     policy::MemberCluster mc;
-    if (policy::ParseMemberCluster(item, &mc).ok()) clusters.push_back(std::move(mc));
+    if (policy::ParseMemberCluster(*ptr, &mc).ok()) clusters.push_back(std::move(mc));
   }
 
   // 2. Compile (once per content revision); what does not compile keeps
@@ -156,10 +173,10 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     PublishedBundle& pb = bundles_[{where.first, tier}];
     if (pb.revision.empty() || pb.fingerprint != fingerprint) {
       bundle::Bundle b;
-      Status s = policy::AssembleBundle(where.first, where.second, std::move(list), &b);
+      Status bs = policy::AssembleBundle(where.first, where.second, std::move(list), &b);
       std::string bytes;
-      if (s.ok()) s = bundle::WriteBundle(b, {}, &bytes);
-      if (!s.ok()) return controller::Result::Error(s);
+      if (bs.ok()) bs = bundle::WriteBundle(b, {}, &bytes);
+      if (!bs.ok()) return controller::Result::Error(bs);
       index_[b.revision] = policy::PolicyRevisionsOf(b);
       hub_->Publish(where.first, tier, std::move(bytes));
       if (options_.metrics != nullptr && b.revision != pb.revision) options_.metrics->bundles_published.Add({});

@@ -77,6 +77,10 @@ struct FederationOptions {
   // Unset: Reconcile calls ReconcileMember inline, member after member.
   std::function<void(const std::string& cluster)> enqueue_member;
   std::function<void()> on_member_observed;
+  // The hub's FederatedPolicy and MemberCluster informers: read from their
+  // caches once synced instead of listing every pass (optional).
+  const informer::Informer* policy_informer = nullptr;
+  const informer::Informer* cluster_informer = nullptr;
 };
 
 kube::GroupVersionResource FederatedPolicies();
@@ -103,6 +107,8 @@ class FederationReconciler {
   Status WriteStatus(const policy::FederatedPolicy& fp, const policy::FederatedPolicyStatus& status);
   Status WriteClusterStatus(const policy::MemberCluster& mc, const policy::MemberClusterStatus& status);
   Status SetFinalizer(const policy::Json& item, bool present);
+  Status ReadAll(const kube::GroupVersionResource& gvr, const informer::Informer* from,
+                 std::vector<informer::ObjectPtr>* out);
   // Reachability of a member from its connection and prober, as of now;
   // the connection and whether the member may be written to.
   bool Reachability(const std::string& cluster, policy::ClusterObservation* obs, std::string* version,
