@@ -316,7 +316,7 @@ TEST_F(CrdsTest, ExamplesPassSchemaEngineAndOperator) {
   in.compile = &ok;
   in.now = "2026-11-28T09:00:00Z";
   for (const ResolvedPolicy& r : placed) {
-    if (r.policy == policies[0].metadata.name) in.placed.push_back(r);
+    if (r.policy == policies[0].metadata.name) in.placed.push_back(&r);
   }
   policies[0].status = RollUp(in);
   EXPECT_TRUE(Check(ToJson(policies[0])).empty()) << Describe(Check(ToJson(policies[0])));

@@ -162,11 +162,12 @@ FederatedPolicyStatus RollUp(const RollUpInput& in) {
                  in.now);
   };
 
-  std::vector<ResolvedPolicy> placed = in.placed;
+  std::vector<const ResolvedPolicy*> placed = in.placed;
   std::sort(placed.begin(), placed.end(),
-            [](const ResolvedPolicy& a, const ResolvedPolicy& b) { return a.cluster < b.cluster; });
+            [](const ResolvedPolicy* a, const ResolvedPolicy* b) { return a->cluster < b->cluster; });
   std::vector<std::string> not_applied, unreachable, failed;
-  for (const ResolvedPolicy& p : placed) {
+  for (const ResolvedPolicy* pp : placed) {
+    const ResolvedPolicy& p = *pp;
     auto it = in.clusters.find(p.cluster);
     ClusterStatus cs =
         ClusterPhase(p, it == in.clusters.end() ? nullptr : &it->second, in.changed_at_millis);

@@ -81,8 +81,8 @@ struct ClusterObservation {
 struct RollUpInput {
   const FederatedPolicy* policy = nullptr;
   const CompileReport* compile = nullptr;
-  // PlaceAll's entries for this policy.
-  std::vector<ResolvedPolicy> placed;
+  // PlaceAll's entries for this policy (owned by the caller).
+  std::vector<const ResolvedPolicy*> placed;
   std::map<std::string, ClusterObservation> clusters;  // by cluster name
   // When the current revision was created (for sync latency), ms since epoch.
   int64_t changed_at_millis = 0;

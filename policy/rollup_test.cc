@@ -17,12 +17,14 @@ struct Fixture {
   FederatedPolicy policy = Policy("labels");
   std::vector<MemberCluster> fleet = {Cluster("a"), Cluster("b", "edge"), Cluster("c")};
   CompileReport compile = CheckCompiles(policy);
+  std::vector<ResolvedPolicy> placed;  // what Input() points into
 
   RollUpInput Input() {
     RollUpInput in;
     in.policy = &policy;
     in.compile = &compile;
-    in.placed = PlaceAll({policy}, fleet);
+    placed = PlaceAll({policy}, fleet);
+    for (const auto& r : placed) in.placed.push_back(&r);
     in.changed_at_millis = 1000;
     in.now = kT0;
     return in;

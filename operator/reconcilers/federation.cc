@@ -105,6 +105,41 @@ Status FederationReconciler::ReadAll(const kube::GroupVersionResource& gvr, cons
   return Status::OK();
 }
 
+std::vector<FederationReconciler::Placed> FederationReconciler::Place(
+    const std::vector<policy::FederatedPolicy>& policies, const std::vector<policy::MemberCluster>& clusters) {
+  // Resolving is the costly part (overrides, a content hash per copy): a
+  // policy is resolved again only when its spec (uid, generation) or the
+  // fleet (names, tiers, labels) changed.
+  std::string fleet;
+  for (const policy::MemberCluster& mc : clusters) {
+    fleet += mc.metadata.name + "/" + std::string(policy::TierName(mc.spec.tier));
+    for (const auto& [k, v] : mc.metadata.labels) fleet += "," + k + "=" + v;
+    fleet += ";";
+  }
+  std::vector<Placed> out;
+  std::set<std::string> names;
+  for (const policy::FederatedPolicy& fp : policies) {
+    names.insert(fp.metadata.name);
+    std::string key = fp.metadata.uid + "/" + std::to_string(fp.metadata.generation) + "/" +
+                      policy::ContentRevision(policy::BaseSpec(fp));
+    CachedPlacement& c = placement_cache_[fp.metadata.name];
+    if (c.policy_key != key || c.fleet != fleet) {
+      c.policy_key = std::move(key);
+      c.fleet = fleet;
+      c.placed.clear();
+      for (policy::ResolvedPolicy& r : policy::PlaceAll({fp}, clusters)) {
+        c.placed.push_back(std::make_shared<const policy::ResolvedPolicy>(std::move(r)));
+      }
+    }
+    out.insert(out.end(), c.placed.begin(), c.placed.end());
+  }
+  std::erase_if(placement_cache_, [&](const auto& e) { return names.count(e.first) == 0; });
+  std::sort(out.begin(), out.end(), [](const Placed& a, const Placed& b) {
+    return a->cluster != b->cluster ? a->cluster < b->cluster : a->policy < b->policy;
+  });
+  return out;
+}
+
 controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   // 1. What the hub holds (the informers' caches once synced).
   std::vector<informer::ObjectPtr> items;
@@ -161,19 +196,21 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   std::erase_if(compiled_, [&](const auto& e) { return revisions.count(e.first) == 0; });
 
   // 3. Place; assemble and publish the bundles whose content changed.
-  std::vector<policy::ResolvedPolicy> placed = policy::PlaceAll(to_place, clusters);
-  std::map<std::pair<std::string, policy::Tier>, std::vector<policy::ResolvedPolicy>> groups;
+  std::vector<Placed> placed = Place(to_place, clusters);
+  std::map<std::pair<std::string, policy::Tier>, std::vector<const policy::ResolvedPolicy*>> groups;
   for (const policy::MemberCluster& c : clusters) groups[{c.metadata.name, c.spec.tier}];
-  for (const policy::ResolvedPolicy& r : placed) groups[{r.cluster, r.tier}].push_back(r);
+  for (const Placed& r : placed) groups[{r->cluster, r->tier}].push_back(r.get());
   std::map<std::pair<std::string, std::string>, std::string> published;
   for (auto& [where, list] : groups) {
     std::string tier(policy::TierName(where.second));
     std::string fingerprint;
-    for (const auto& r : list) fingerprint += r.policy + "=" + r.revision + ";";
+    for (const auto* r : list) fingerprint += r->policy + "=" + r->revision + ";";
     PublishedBundle& pb = bundles_[{where.first, tier}];
     if (pb.revision.empty() || pb.fingerprint != fingerprint) {
       bundle::Bundle b;
-      Status bs = policy::AssembleBundle(where.first, where.second, std::move(list), &b);
+      std::vector<policy::ResolvedPolicy> copies;
+      for (const auto* r : list) copies.push_back(*r);
+      Status bs = policy::AssembleBundle(where.first, where.second, std::move(copies), &b);
       std::string bytes;
       if (bs.ok()) bs = bundle::WriteBundle(b, {}, &bytes);
       if (!bs.ok()) return controller::Result::Error(bs);
@@ -197,9 +234,11 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   std::erase_if(index_, [&](const auto& e) { return known.count(e.first) == 0; });
   published_ = std::move(published);
   std::map<std::string, std::vector<const policy::ResolvedPolicy*>> by_policy, by_cluster;
-  for (const auto& r : placed) {
-    by_policy[r.policy].push_back(&r);
-    by_cluster[r.cluster].push_back(&r);
+  std::map<std::string, std::vector<Placed>> by_cluster_shared;
+  for (const Placed& r : placed) {
+    by_policy[r->policy].push_back(r.get());
+    by_cluster[r->cluster].push_back(r.get());
+    by_cluster_shared[r->cluster].push_back(r);
   }
 
   // 4-6. Members and engines: hand each member what it should hold, and
@@ -244,10 +283,8 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     }
     MemberDesired d;
     d.cluster = mc;
-    for (const auto* r : mine) {
-      d.placed.push_back(*r);
-      d.fingerprint += r->policy + "=" + r->revision + ";";
-    }
+    d.placed = by_cluster_shared[name];
+    for (const auto* r : mine) d.fingerprint += r->policy + "=" + r->revision + ";";
     d.fingerprint += "|" + mc.metadata.resource_version + "|" + engines_fingerprint;
     d.engines = obs.engines;
     bool changed;
@@ -294,8 +331,8 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     policy::RollUpInput in;
     in.policy = &fp;
     in.compile = &reports[fp.metadata.name];
-    for (const auto* r : by_policy[fp.metadata.name]) in.placed.push_back(*r);
-    for (const auto& r : in.placed) in.clusters[r.cluster] = observed[r.cluster];
+    in.placed = by_policy[fp.metadata.name];
+    for (const auto* r : in.placed) in.clusters[r->cluster] = observed[r->cluster];
     in.changed_at_millis = first_seen_millis_[base];
     in.now = now_text;
     policy::FederatedPolicyStatus ps = policy::RollUp(in);
@@ -317,7 +354,7 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   std::erase_if(first_seen_millis_, [&](const auto& e) { return revisions.count(e.first) == 0; });
   if (options_.metrics != nullptr) {
     std::map<std::pair<std::string, std::string>, bool> pairs;
-    for (const auto& r : placed) pairs[{r.policy, r.cluster}] = true;
+    for (const Placed& r : placed) pairs[{r->policy, r->cluster}] = true;
     options_.metrics->RetainSyncs(pairs);
     options_.metrics->clusters.Replace(cluster_states);
     options_.metrics->policies.Replace(policy_states);

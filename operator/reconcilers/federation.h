@@ -114,10 +114,21 @@ class FederationReconciler {
   bool Reachability(const std::string& cluster, policy::ClusterObservation* obs, std::string* version,
                     MemberConnection* conn) const;
 
+  // One placed copy, shared by the placement cache and the passes using it.
+  using Placed = std::shared_ptr<const policy::ResolvedPolicy>;
+  struct CachedPlacement {
+    std::string policy_key;  // uid/generation/revision of the policy resolved
+    std::string fleet;       // the clusters it was resolved against
+    std::vector<Placed> placed;
+  };
+  // PlaceAll, sorted by cluster then policy, from the cache where it holds.
+  std::vector<Placed> Place(const std::vector<policy::FederatedPolicy>& policies,
+                            const std::vector<policy::MemberCluster>& clusters);
+
   // What Reconcile wants in one member, and what ReconcileMember found.
   struct MemberDesired {
     policy::MemberCluster cluster;
-    std::vector<policy::ResolvedPolicy> placed;
+    std::vector<Placed> placed;
     std::vector<policy::EngineReport> engines;  // for the copies' status
     std::string fingerprint;
   };
@@ -138,6 +149,7 @@ class FederationReconciler {
   std::map<std::string, int64_t> first_seen_millis_;          // policy revision -> when first placed
   std::map<std::pair<std::string, std::string>, std::string> published_;
   std::map<std::string, policy::CompileReport> compiled_;  // by content revision (present ones)
+  std::map<std::string, CachedPlacement> placement_cache_;  // by policy name
   struct PublishedBundle {
     std::string fingerprint;  // policy=revision of what it holds
     std::string revision;

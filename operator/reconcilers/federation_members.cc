@@ -28,11 +28,13 @@ bool FederationReconciler::Reachability(const std::string& cluster, policy::Clus
 
 Status FederationReconciler::EnsureAdmission(const MemberDesired& d, kube::Client& member, MemberState* state) {
   std::string fingerprint;
-  for (const policy::ResolvedPolicy& r : d.placed) fingerprint += r.policy + "=" + r.revision + ";";
+  for (const Placed& r : d.placed) fingerprint += r->policy + "=" + r->revision + ";";
   auto now = std::chrono::system_clock::now();
   if (state->admission_placed == fingerprint && now < state->admission_next_check) return Status::OK();
   MemberAdmissionResult res;
-  Status s = EnsureMemberAdmission(member, d.cluster, d.placed, now, options_.admission, &res);
+  std::vector<policy::ResolvedPolicy> placed;
+  for (const Placed& r : d.placed) placed.push_back(*r);
+  Status s = EnsureMemberAdmission(member, d.cluster, placed, now, options_.admission, &res);
   if (res.changed()) {
     server::LogInfo("member admission wiring written", {{"cluster", d.cluster.metadata.name}, {"what", res.reason}});
     if (options_.metrics != nullptr) options_.metrics->member_writes.Add({"admission", "ok"});
@@ -72,7 +74,7 @@ controller::Result FederationReconciler::ReconcileMember(const std::string& name
     std::vector<informer::ObjectPtr> found = inf->store().List();
     if (health.state == cluster::HealthState::kHealthy) {
       std::vector<const policy::ResolvedPolicy*> placed;
-      for (const auto& r : d.placed) placed.push_back(&r);
+      for (const Placed& r : d.placed) placed.push_back(r.get());
       PropagationResult res = Propagate(conn.cluster->client(), found, options_.hub, placed);
       applied = std::move(res.held);
       error = res.error;
