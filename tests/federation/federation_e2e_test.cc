@@ -248,6 +248,7 @@ TEST_F(FederationE2E, OperatorKilledDuringPropagationConvergesAfterRestart) {
       },
       std::chrono::seconds(20), std::chrono::milliseconds(2)));
   op->Signal(SIGKILL);
+  ASSERT_TRUE(WaitFor([&] { return !op->running(); })) << "the killed operator still runs (its port is taken)";
   size_t at_kill = fed_->MemberPolicyNames(fed_->member("cloud-a")).size() +
                    fed_->MemberPolicyNames(fed_->member("cloud-b")).size();
   std::cerr << "operator killed with " << at_kill << " of " << 2 * kPolicies << " copies applied\n";
