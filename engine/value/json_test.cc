@@ -4,6 +4,7 @@
 
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "value/number.h"
@@ -213,6 +214,47 @@ TEST(JsonTest, RandomRoundTrips) {
     Value pretty;
     ASSERT_TRUE(ParseJson(ToJson(v, true), &pretty).ok());
     ASSERT_EQ(pretty, v);
+  }
+}
+
+// The parser carves a document's nodes from shared chunks; parts taken out
+// of a document must stay intact after the document and its neighbours in
+// the chunk are freed, on this thread and others.
+TEST(JsonTest, PartsOutliveTheirDocument) {
+  Value name, list, big;
+  {
+    Value doc = P(R"({"meta": {"name": "web", "labels": {"app": "web"}}, "list": [1, "two", [3]], "x": "y"})");
+    name = *doc.Find("meta")->Find("name");
+    list = *doc.Find("list");
+  }
+  // One element per string, so the array node is larger than a chunk's
+  // quarter and gets its own block.
+  std::string text = "[";
+  for (int i = 0; i < 3000; ++i) text += (i ? ",\"s" : "\"s") + std::to_string(i) + "\"";
+  text += "]";
+  {
+    Value doc = P(text);
+    ASSERT_EQ(doc.size(), 3000u);
+    big = doc.array()[2999];
+    Value other = P(text);  // reuses the memory the first document frees
+    EXPECT_EQ(other, doc);
+  }
+  EXPECT_EQ(name.str(), "web");
+  EXPECT_EQ(ToJson(list), R"([1,"two",[3]])");
+  EXPECT_EQ(big.str(), "s2999");
+  std::thread t([moved = std::move(list)]() mutable { moved = Value(); });
+  t.join();
+  EXPECT_EQ(name.str(), "web");
+}
+
+// Nodes dropped while the document is still being built (a repeated key's
+// earlier value, everything on an error) are released, and the document's
+// remaining nodes are unaffected.
+TEST(JsonTest, NodesDroppedWhileParsing) {
+  Value v = P(R"({"a": {"x": ["p", "q"]}, "b": "keep", "a": "last"})");
+  EXPECT_EQ(ToJson(v), R"({"a":"last","b":"keep"})");
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_NE(Err(R"({"a": ["x", "y", {"z": "w"}], "b": tru})").find("expected true"), std::string::npos);
   }
 }
 

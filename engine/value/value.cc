@@ -41,9 +41,56 @@ inline bool LastReference(const detail::Node* n) {
   return false;
 }
 
-void FreeString(StringNode* n) {
-  n->~StringNode();
-  ::operator delete(static_cast<void*>(n));
+// The chunk a kArenaNode node was carved from (stored just before it).
+ArenaChunk* ChunkOf(const detail::Node* n) {
+  ArenaChunk* c;
+  std::memcpy(&c, reinterpret_cast<const char*>(n) - sizeof(ArenaChunk*), sizeof c);
+  return c;
+}
+
+// Drops `dead` of the chunk's live nodes, freeing it at zero. When the count
+// equals `dead` the caller holds every remaining claim on the chunk, so it
+// cannot change under it and the atomic read-modify-write is skipped.
+void DropChunk(ArenaChunk* c, uint64_t dead) {
+  if (c->live.load(std::memory_order_acquire) == dead ||
+      c->live.fetch_sub(dead, std::memory_order_acq_rel) == dead) {
+    c->~ArenaChunk();
+    ::operator delete(static_cast<void*>(c));
+  }
+}
+
+// Counts the arena nodes one Destroy frees, per chunk, so that a document
+// freed whole costs one atomic subtraction per chunk rather than per node.
+class ChunkTally {
+ public:
+  ChunkTally() = default;
+  ChunkTally(const ChunkTally&) = delete;
+  ChunkTally& operator=(const ChunkTally&) = delete;
+  ~ChunkTally() { Flush(); }
+  void Add(ArenaChunk* c) {
+    if (c != chunk_) {
+      Flush();
+      chunk_ = c;
+    }
+    ++dead_;
+  }
+
+ private:
+  void Flush() {
+    if (dead_ != 0) DropChunk(chunk_, dead_);
+    dead_ = 0;
+  }
+  ArenaChunk* chunk_ = nullptr;
+  uint64_t dead_ = 0;
+};
+
+// Returns a dead node's memory (its destructor has run or is trivial).
+inline void FreeMemory(detail::Node* n, ChunkTally* tally) {
+  if (n->kind & kArenaNode) {
+    tally->Add(ChunkOf(n));
+  } else {
+    ::operator delete(static_cast<void*>(n));
+  }
 }
 
 // Releases the child's reference; when it was the last one, the child joins
@@ -77,18 +124,29 @@ class PendingNodes {
   std::vector<detail::Node*> more_;
 };
 
-void DropChild(Value* v, PendingNodes* pending) {
+// Strings own nothing, so a dead one is freed here rather than queued: a
+// wide object of strings would otherwise overflow `pending`'s inline slots.
+void DropChild(Value* v, PendingNodes* pending, ChunkTally* tally) {
   const detail::Node* c = ValueAccess::Detach(v);
   if (c == nullptr) return;
-  if (LastReference(c)) pending->push(const_cast<detail::Node*>(c));
+  if (!LastReference(c)) return;
+  auto* n = const_cast<detail::Node*>(c);
+  if ((n->kind & ~kArenaNode) == kStringNode) {
+    static_cast<StringNode*>(n)->~StringNode();
+    FreeMemory(n, tally);
+  } else {
+    pending->push(n);
+  }
 }
 
 void Destroy(detail::Node* node) {
   PendingNodes pending;
+  ChunkTally tally;
   for (;;) {
-    switch (node->kind) {
+    switch (node->kind & ~kArenaNode) {
       case kStringNode:
-        FreeString(static_cast<StringNode*>(node));
+        static_cast<StringNode*>(node)->~StringNode();
+        FreeMemory(node, &tally);
         break;
       case kBigNode:
         delete static_cast<BigNode*>(node);
@@ -98,20 +156,20 @@ void Destroy(detail::Node* node) {
         auto* n = static_cast<ItemsNode*>(node);
         Value* items = n->begin();
         // Detached values hold no node, so their destructors are no-ops.
-        for (size_t i = 0; i < n->size; ++i) DropChild(&items[i], &pending);
+        for (size_t i = 0; i < n->size; ++i) DropChild(&items[i], &pending, &tally);
         n->~ItemsNode();
-        ::operator delete(static_cast<void*>(n));
+        FreeMemory(n, &tally);
         break;
       }
       case kObjectNode: {
         auto* n = static_cast<ObjectNode*>(node);
         ObjectEntry* es = n->begin();
         for (size_t i = 0; i < n->size; ++i) {
-          DropChild(&es[i].first, &pending);
-          DropChild(&es[i].second, &pending);
+          DropChild(&es[i].first, &pending, &tally);
+          DropChild(&es[i].second, &pending, &tally);
         }
         n->~ObjectNode();
-        ::operator delete(static_cast<void*>(n));
+        FreeMemory(n, &tally);
         break;
       }
     }
@@ -284,6 +342,92 @@ Value FinishObject(ObjectNode* node) {
 Value MakeObject(Value* kv, size_t pairs) {
   if (pairs == 0) return Value::EmptyObject();
   ObjectNode* node = AllocObject(pairs);
+  ObjectEntry* dst = node->begin();
+  for (size_t i = 0; i < pairs; ++i) new (&dst[i]) ObjectEntry(std::move(kv[2 * i]), std::move(kv[2 * i + 1]));
+  return FinishObject(node);
+}
+
+// ---------------------------------------------------------------------------
+// NodeArena
+
+namespace {
+// While a NodeArena fills a chunk, `live` holds this bias instead of a count:
+// nodes that die before the chunk is closed (repeated object keys, a parse
+// error) subtract from it without reaching zero.
+constexpr uint64_t kChunkOpen = uint64_t{1} << 62;
+// Chunks grow to this size; a node larger than a quarter of it gets a chunk
+// of its own so the current chunk's tail is not wasted.
+constexpr size_t kMaxChunk = 64 << 10;
+constexpr size_t kMinChunk = 512;
+}  // namespace
+
+NodeArena::NodeArena(size_t expected_bytes)
+    : chunk_bytes_(std::clamp(expected_bytes, kMinChunk, kMaxChunk)) {}
+
+NodeArena::~NodeArena() { CloseChunk(); }
+
+void NodeArena::CloseChunk() {
+  if (chunk_ == nullptr) return;
+  // live = kChunkOpen - (nodes already dead); leave allocated - dead.
+  uint64_t bias = kChunkOpen - allocated_;
+  if (chunk_->live.fetch_sub(bias, std::memory_order_acq_rel) == bias) {
+    chunk_->~ArenaChunk();
+    ::operator delete(static_cast<void*>(chunk_));
+  }
+  chunk_ = nullptr;
+  next_ = end_ = nullptr;
+  allocated_ = 0;
+}
+
+void* NodeArena::Allocate(size_t node_bytes) {
+  constexpr size_t kPrefix = sizeof(ArenaChunk*);
+  size_t need = (kPrefix + node_bytes + 7) & ~size_t{7};
+  char* at;
+  ArenaChunk* owner;
+  if (need > kMaxChunk / 4) {
+    void* mem = ::operator new(sizeof(ArenaChunk) + need);
+    owner = new (mem) ArenaChunk{1};
+    at = reinterpret_cast<char*>(owner + 1);
+  } else {
+    if (static_cast<size_t>(end_ - next_) < need) {
+      CloseChunk();
+      size_t bytes = sizeof(ArenaChunk) + std::max(chunk_bytes_, need);
+      void* mem = ::operator new(bytes);
+      chunk_ = new (mem) ArenaChunk{kChunkOpen};
+      next_ = reinterpret_cast<char*>(chunk_ + 1);
+      end_ = static_cast<char*>(mem) + bytes;
+      chunk_bytes_ = std::min(chunk_bytes_ * 2, kMaxChunk);
+    }
+    owner = chunk_;
+    at = next_;
+    next_ += need;
+    ++allocated_;
+  }
+  std::memcpy(at, &owner, kPrefix);
+  return at + kPrefix;
+}
+
+Value NodeArena::String(std::string_view s) {
+  auto* n = new (Allocate(sizeof(StringNode) + s.size() + 1)) StringNode(s.size());
+  n->kind |= kArenaNode;
+  if (!s.empty()) std::memcpy(n->data(), s.data(), s.size());
+  n->data()[s.size()] = '\0';
+  return ValueAccess::Adopt(Kind::kString, Value::NumRep::kNone, n);
+}
+
+Value NodeArena::Array(Value* items, size_t n) {
+  if (n == 0) return Value::EmptyArray();
+  auto* node = new (Allocate(sizeof(ItemsNode) + n * sizeof(Value))) ItemsNode(kArrayNode, n);
+  node->kind |= kArenaNode;
+  Value* dst = node->begin();
+  for (size_t i = 0; i < n; ++i) new (&dst[i]) Value(std::move(items[i]));
+  return ValueAccess::Adopt(Kind::kArray, Value::NumRep::kNone, node);
+}
+
+Value NodeArena::Object(Value* kv, size_t pairs) {
+  if (pairs == 0) return Value::EmptyObject();
+  auto* node = new (Allocate(sizeof(ObjectNode) + pairs * sizeof(ObjectEntry))) ObjectNode(pairs);
+  node->kind |= kArenaNode;
   ObjectEntry* dst = node->begin();
   for (size_t i = 0; i < pairs; ++i) new (&dst[i]) ObjectEntry(std::move(kv[2 * i]), std::move(kv[2 * i + 1]));
   return FinishObject(node);

@@ -6,7 +6,9 @@
 #ifndef FEDRA_VALUE_VALUE_INTERNAL_H_
 #define FEDRA_VALUE_VALUE_INTERNAL_H_
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -63,6 +65,48 @@ static_assert(sizeof(ObjectNode) % alignof(ObjectEntry) == 0);
 // node (no intermediate vector). `kv` alternates key, value.
 Value MakeArray(Value* items, size_t n);
 Value MakeObject(Value* kv, size_t pairs);
+
+// Set in Node::kind when the node was carved from an ArenaChunk instead of
+// allocated on its own.
+constexpr uint8_t kArenaNode = 0x80;
+
+// A block of nodes built together. `live` counts the nodes in it that have
+// not died yet (plus a large bias while a NodeArena is still filling it); the
+// block is freed when it reaches zero. Each node is preceded by a pointer to
+// its chunk.
+struct ArenaChunk {
+  std::atomic<uint64_t> live;
+};
+
+// Bump storage for the nodes of one document being built (the JSON parser):
+// one allocation per few kilobytes instead of one per string, array and
+// object. Every node keeps its own count, so a value taken out of the
+// document lives on by itself (holding its chunk's memory until it dies).
+// Nodes die without an atomic operation each: Destroy counts the dead per
+// chunk and subtracts them once. Building is single-threaded; the Values
+// returned may travel to other threads like any other.
+class NodeArena {
+ public:
+  // `expected_bytes` sizes the first chunk.
+  explicit NodeArena(size_t expected_bytes);
+  ~NodeArena();
+  NodeArena(const NodeArena&) = delete;
+  NodeArena& operator=(const NodeArena&) = delete;
+
+  Value String(std::string_view s);
+  Value Array(Value* items, size_t n);      // like MakeArray
+  Value Object(Value* kv, size_t pairs);    // like MakeObject
+
+ private:
+  void* Allocate(size_t node_bytes);
+  void CloseChunk();
+
+  ArenaChunk* chunk_ = nullptr;
+  char* next_ = nullptr;
+  char* end_ = nullptr;
+  uint64_t allocated_ = 0;  // nodes carved from chunk_
+  size_t chunk_bytes_;
+};
 
 // The one friend of Value: reaches the node behind a heap value.
 struct ValueAccess {
