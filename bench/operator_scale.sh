@@ -19,13 +19,13 @@
 # an override to Warn at the edge, every 7th one with other parameters in
 # region r0, every 50th is suspended in region r1 (withdrawn there). They are
 # created with `kubectl create -f` in files of 100 objects.
-# No engines run: MemberClusters have none, which is what the operator's
-# member traffic does not depend on.
+# No engines run (MemberClusters have none, so no policy becomes Ready):
+# what is measured is the operator's work on the hub and the members.
 #
 #   bench/operator_scale.sh [BUILD_DIR] [SIZES] [STEADY_S] [CONVERGE_LIMIT_S] [SETTLE_S]
 #   SIZES: "POLICIESxCLUSTERS ..." (default "100x10 1000x50"); steady 60 s;
-#   convergence limit 2700 s (the operator applies about 10 MemberPolicies
-#   a second, one member after another, so 1,000 x 50 takes about half an hour).
+#   convergence limit 2700 s (an operator that works members one after
+#   another at 20 requests/s needs half an hour for 1,000 x 50); settle 10 s.
 #
 # Every wait is bounded: servers 10 s to start, convergence by the limit.
 set -euo pipefail
@@ -359,7 +359,7 @@ run_size() {  # policies clusters
   conv_cpu=$(bc <<<"scale=2; $(cpu_ticks "$op") / $hz")
   conv_rss=$(rss_kb "$op" VmRSS)
   conv_hwm=$(rss_kb "$op" VmHWM)
-  echo "   operator /metrics at convergence: $(op_metric fedra_operator_reconciles_total) reconciles, $(op_metric 'fedra_operator_member_writes_total[{]action="apply"') MemberPolicy applies, $(op_metric 'fedra_operator_member_writes_total[{]action="status"') status writes, $(op_metric 'fedra_operator_member_writes_total[{].*result="error"') failed writes"
+  echo "   operator /metrics at convergence: $(op_metric fedra_operator_reconciles_total) reconciles, $(op_metric 'fedra_operator_member_writes_total[{]action="apply"') MemberPolicy applies, $(op_metric 'fedra_operator_member_writes_total[{]action="status"') status writes (as the operator counts them), $(op_metric 'fedra_operator_member_writes_total[{].*result="error"') failed writes"
   echo "   converged in $conv_s s ($total_expected MemberPolicies); operator CPU $conv_cpu s, RSS $conv_rss KB, HWM $conv_hwm KB"
 
   # Status write-back (MemberPolicy and FederatedPolicy status) continues
