@@ -92,6 +92,8 @@ class Parser {
   std::string Path() const;
 
   void SkipSpace() {
+    // Compact JSON has no whitespace between tokens: decide that at once.
+    if (p_ < end_ && static_cast<unsigned char>(*p_) > ' ') return;
     while (p_ < end_ && IsSpace(*p_)) ++p_;
   }
   // Reads a scalar into *v, or opens a container (then *opened is true, or

@@ -379,9 +379,7 @@ void NodeArena::CloseChunk() {
   allocated_ = 0;
 }
 
-void* NodeArena::Allocate(size_t node_bytes) {
-  constexpr size_t kPrefix = sizeof(ArenaChunk*);
-  size_t need = (kPrefix + node_bytes + 7) & ~size_t{7};
+void* NodeArena::AllocateSlow(size_t need) {
   char* at;
   ArenaChunk* owner;
   if (need > kMaxChunk / 4) {
@@ -389,22 +387,32 @@ void* NodeArena::Allocate(size_t node_bytes) {
     owner = new (mem) ArenaChunk{1};
     at = reinterpret_cast<char*>(owner + 1);
   } else {
-    if (static_cast<size_t>(end_ - next_) < need) {
-      CloseChunk();
-      size_t bytes = sizeof(ArenaChunk) + std::max(chunk_bytes_, need);
-      void* mem = ::operator new(bytes);
-      chunk_ = new (mem) ArenaChunk{kChunkOpen};
-      next_ = reinterpret_cast<char*>(chunk_ + 1);
-      end_ = static_cast<char*>(mem) + bytes;
-      chunk_bytes_ = std::min(chunk_bytes_ * 2, kMaxChunk);
-    }
+    CloseChunk();
+    size_t bytes = sizeof(ArenaChunk) + std::max(chunk_bytes_, need);
+    void* mem = ::operator new(bytes);
+    chunk_ = new (mem) ArenaChunk{kChunkOpen};
+    next_ = reinterpret_cast<char*>(chunk_ + 1);
+    end_ = static_cast<char*>(mem) + bytes;
+    chunk_bytes_ = std::min(chunk_bytes_ * 2, kMaxChunk);
     owner = chunk_;
     at = next_;
     next_ += need;
     ++allocated_;
   }
-  std::memcpy(at, &owner, kPrefix);
-  return at + kPrefix;
+  std::memcpy(at, &owner, sizeof owner);
+  return at + sizeof owner;
+}
+
+// The common case, a node that fits the current chunk, inline for the
+// builders below.
+inline void* NodeArena::Allocate(size_t node_bytes) {
+  size_t need = (sizeof(ArenaChunk*) + node_bytes + 7) & ~size_t{7};
+  if (need > static_cast<size_t>(end_ - next_)) return AllocateSlow(need);
+  char* at = next_;
+  next_ += need;
+  ++allocated_;
+  std::memcpy(at, &chunk_, sizeof chunk_);
+  return at + sizeof chunk_;
 }
 
 Value NodeArena::String(std::string_view s) {

@@ -99,6 +99,8 @@ class NodeArena {
 
  private:
   void* Allocate(size_t node_bytes);
+  // A new chunk, or one of its own for a node larger than a quarter chunk.
+  void* AllocateSlow(size_t need);
   void CloseChunk();
 
   ArenaChunk* chunk_ = nullptr;
