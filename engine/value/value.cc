@@ -126,9 +126,11 @@ class PendingNodes {
 
 // Strings own nothing, so a dead one is freed here rather than queued: a
 // wide object of strings would otherwise overflow `pending`'s inline slots.
-void DropChild(Value* v, PendingNodes* pending, ChunkTally* tally) {
-  const detail::Node* c = ValueAccess::Detach(v);
-  if (c == nullptr) return;
+// The child slot itself is left as it is: its node's memory is returned
+// without running the elements' destructors.
+inline void DropChild(const Value& v, PendingNodes* pending, ChunkTally* tally) {
+  if (!ValueAccess::heap(v)) return;
+  const detail::Node* c = ValueAccess::node(v);
   if (!LastReference(c)) return;
   auto* n = const_cast<detail::Node*>(c);
   if ((n->kind & ~kArenaNode) == kStringNode) {
@@ -154,9 +156,8 @@ void Destroy(detail::Node* node) {
       case kArrayNode:
       case kSetNode: {
         auto* n = static_cast<ItemsNode*>(node);
-        Value* items = n->begin();
-        // Detached values hold no node, so their destructors are no-ops.
-        for (size_t i = 0; i < n->size; ++i) DropChild(&items[i], &pending, &tally);
+        const Value* items = n->begin();
+        for (size_t i = 0; i < n->size; ++i) DropChild(items[i], &pending, &tally);
         n->~ItemsNode();
         FreeMemory(n, &tally);
         break;
@@ -165,8 +166,8 @@ void Destroy(detail::Node* node) {
         auto* n = static_cast<ObjectNode*>(node);
         ObjectEntry* es = n->begin();
         for (size_t i = 0; i < n->size; ++i) {
-          DropChild(&es[i].first, &pending, &tally);
-          DropChild(&es[i].second, &pending, &tally);
+          DropChild(es[i].first, &pending, &tally);
+          DropChild(es[i].second, &pending, &tally);
         }
         n->~ObjectNode();
         FreeMemory(n, &tally);

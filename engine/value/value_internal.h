@@ -134,15 +134,6 @@ struct ValueAccess {
     v.u_.node = node;
     return v;
   }
-  // Drops the Value's hold on its node without releasing it; used by the
-  // iterative destructor, which takes over that reference.
-  static const detail::Node* Detach(Value* v) {
-    if (!v->heap()) return nullptr;
-    const detail::Node* n = v->u_.node;
-    v->kind_ = Kind::kUndefined;
-    v->rep_ = Value::NumRep::kNone;
-    return n;
-  }
 };
 
 }  // namespace fedra
