@@ -182,7 +182,14 @@ Json ToApplyJson(const MemberPolicy& member_policy) {
   return out;
 }
 
-bool NeedsApply(const MemberPolicy& found, const ResolvedPolicy& want, std::string_view hub) {
+std::string MemberContentRevision(const MemberPolicy& found) {
+  admission::PolicySpec spec = found.spec;
+  spec.name = found.metadata.name;
+  return ContentRevision(spec);
+}
+
+bool NeedsApply(const MemberPolicy& found, std::string_view found_revision, const ResolvedPolicy& want,
+                std::string_view hub) {
   auto label = [&found](std::string_view key) -> std::string_view {
     auto it = found.metadata.labels.find(std::string(key));
     return it == found.metadata.labels.end() ? std::string_view() : std::string_view(it->second);
@@ -191,9 +198,12 @@ bool NeedsApply(const MemberPolicy& found, const ResolvedPolicy& want, std::stri
   if (label(kRevisionLabel) != std::string_view(want.revision).substr(0, kRevisionLabelChars)) {
     return true;
   }
-  admission::PolicySpec spec = found.spec;
-  spec.name = want.policy;
-  return ContentRevision(spec) != want.revision;
+  return found.metadata.name != want.policy || found_revision != want.revision;
+}
+
+bool NeedsApply(const MemberPolicy& found, const ResolvedPolicy& want, std::string_view hub) {
+  if (found.metadata.name != want.policy) return true;
+  return NeedsApply(found, MemberContentRevision(found), want, hub);
 }
 
 }  // namespace fedra::policy

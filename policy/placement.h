@@ -83,6 +83,12 @@ Json ToApplyJson(const MemberPolicy& member_policy);
 // older copy), or the hub/revision labels differ. The operator then applies
 // again, which reverts the edit.
 bool NeedsApply(const MemberPolicy& found, const ResolvedPolicy& want, std::string_view hub);
+// The same with the content revision of `found` already known
+// (MemberContentRevision), for callers that keep it per resourceVersion.
+bool NeedsApply(const MemberPolicy& found, std::string_view found_revision, const ResolvedPolicy& want,
+                std::string_view hub);
+// What a MemberPolicy's content hashes to (its spec, named as the object).
+std::string MemberContentRevision(const MemberPolicy& found);
 
 }  // namespace fedra::policy
 

@@ -239,7 +239,10 @@ int main(int argc, char** argv) {
   op::informer::ResourceSelector secrets_what;
   secrets_what.gvr = op::kube::gvr::Secrets();
   secrets_what.namespace_name = flags.secrets_namespace;
-  std::unique_ptr<op::informer::Informer> secrets = op::informer::Informer::ForResource(client.get(), secrets_what);
+  op::informer::InformerOptions hub_informer_options;
+  hub_informer_options.transform = op::informer::StripManagedFields;
+  std::unique_ptr<op::informer::Informer> secrets =
+      op::informer::Informer::ForResource(client.get(), secrets_what, hub_informer_options);
   const op::informer::Informer* secrets_informer = secrets.get();  // owned by `informers` below
   op::reconcilers::SecretReader read_secret = [&](const std::string& ns, const std::string& name,
                                                   nlohmann::json* out) {
@@ -274,7 +277,7 @@ int main(int argc, char** argv) {
   for (auto gvr : {op::reconcilers::FederatedPolicies(), op::reconcilers::MemberClusters()}) {
     op::informer::ResourceSelector what;
     what.gvr = gvr;
-    informers.push_back(op::informer::Informer::ForResource(client.get(), what));
+    informers.push_back(op::informer::Informer::ForResource(client.get(), what, hub_informer_options));
   }
 
   op::reconcilers::FederationOptions fo;

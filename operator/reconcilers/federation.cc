@@ -105,6 +105,29 @@ Status FederationReconciler::ReadAll(const kube::GroupVersionResource& gvr, cons
   return Status::OK();
 }
 
+namespace {
+
+policy::ClusterObservation ObservationFor(const policy::ClusterObservation& all, const std::string& name) {
+  policy::ClusterObservation out;
+  out.reachable = all.reachable;
+  out.reason = all.reason;
+  out.message = all.message;
+  if (auto it = all.applied.find(name); it != all.applied.end()) out.applied.insert(*it);
+  out.engines.reserve(all.engines.size());
+  for (const policy::EngineReport& e : all.engines) {
+    policy::EngineReport trimmed;
+    trimmed.id = e.id;
+    trimmed.healthy = e.healthy;
+    trimmed.message = e.message;
+    trimmed.activated_at_millis = e.activated_at_millis;
+    if (auto it = e.active.find(name); it != e.active.end()) trimmed.active.insert(*it);
+    out.engines.push_back(std::move(trimmed));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<FederationReconciler::Placed> FederationReconciler::Place(
     const std::vector<policy::FederatedPolicy>& policies, const std::vector<policy::MemberCluster>& clusters) {
   // Resolving is the costly part (overrides, a content hash per copy): a
@@ -332,7 +355,9 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     in.policy = &fp;
     in.compile = &reports[fp.metadata.name];
     in.placed = by_policy[fp.metadata.name];
-    for (const auto* r : in.placed) in.clusters[r->cluster] = observed[r->cluster];
+    // Each cluster's observation as far as this policy goes (a whole one
+    // holds every policy's revision: copying it per policy is quadratic).
+    for (const auto* r : in.placed) in.clusters[r->cluster] = ObservationFor(observed[r->cluster], fp.metadata.name);
     in.changed_at_millis = first_seen_millis_[base];
     in.now = now_text;
     policy::FederatedPolicyStatus ps = policy::RollUp(in);

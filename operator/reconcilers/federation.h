@@ -50,6 +50,7 @@
 #include "operator/reconcilers/member_admission.h"
 #include "operator/reconcilers/members.h"
 #include "operator/reconcilers/metrics.h"
+#include "operator/reconcilers/propagation.h"
 #include "policy/engine_status.h"
 #include "policy/rollup.h"
 #include "policy/types.h"
@@ -137,6 +138,9 @@ class FederationReconciler {
     bool observed = false;
     std::string admission_placed;  // revisions the webhooks were derived from
     std::chrono::system_clock::time_point admission_next_check;
+    SeenCopies seen;             // the member's copies, parsed once per resourceVersion
+    uint64_t seen_changes = 0;   // bumped when `seen` changes
+    std::string statuses_for;    // desired fingerprint + seen_changes the copies' status was last written for
   };
   Status EnsureAdmission(const MemberDesired& d, kube::Client& member, MemberState* state);
 

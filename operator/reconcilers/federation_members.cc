@@ -71,11 +71,11 @@ controller::Result FederationReconciler::ReconcileMember(const std::string& name
   cluster::ClusterHealth health = reachable ? conn.cluster->health() : cluster::ClusterHealth();
   informer::Informer* inf = reachable ? MemberConnections::PolicyInformer(*conn.cluster) : nullptr;
   if (inf != nullptr && inf->HasSynced() && health.state != cluster::HealthState::kUnknown) {
-    std::vector<informer::ObjectPtr> found = inf->store().List();
+    if (Observe(inf->store().List(), &state->seen)) ++state->seen_changes;
     if (health.state == cluster::HealthState::kHealthy) {
       std::vector<const policy::ResolvedPolicy*> placed;
       for (const Placed& r : d.placed) placed.push_back(r.get());
-      PropagationResult res = Propagate(conn.cluster->client(), found, options_.hub, placed);
+      PropagationResult res = Propagate(conn.cluster->client(), state->seen, options_.hub, placed);
       applied = std::move(res.held);
       error = res.error;
       if (res.applied > 0 || res.deleted > 0) {
@@ -93,20 +93,33 @@ controller::Result FederationReconciler::ReconcileMember(const std::string& name
         Status s = EnsureAdmission(d, conn.cluster->client(), state.get());
         if (error.ok()) error = s;
       }
-      obs.applied = applied;
-      Status s = WriteMemberPolicyStatuses(conn.cluster->client(), found, placed, obs,
-                                           policy::FormatTime(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                  std::chrono::system_clock::now().time_since_epoch())
-                                                                  .count()));
-      if (error.ok()) error = s;
+      // The copies' status, when the placement, the engines or the copies
+      // changed since it was last written.
+      std::string statuses_for = d.fingerprint + "#" + std::to_string(state->seen_changes);
+      if (res.applied == 0 && res.deleted == 0 && statuses_for != state->statuses_for) {
+        obs.applied = applied;
+        int written = 0;
+        Status s = WriteMemberPolicyStatuses(
+            conn.cluster->client(), state->seen, placed, obs,
+            policy::FormatTime(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count()),
+            &written);
+        if (options_.metrics != nullptr && written > 0) options_.metrics->member_writes.Add({"status", "ok"}, written);
+        if (s.ok()) {
+          state->statuses_for = std::move(statuses_for);
+        } else {
+          if (options_.metrics != nullptr) options_.metrics->member_writes.Add({"status", "error"});
+          if (error.ok()) error = s;
+        }
+      }
     } else {
       // Answering probes but a watch is not up (it may be failing): report
       // what the member last showed, write nothing this pass.
-      for (const informer::ObjectPtr& obj : found) {
-        policy::MemberPolicy mp;
-        if (!policy::ParseMemberPolicy(*obj, &mp).ok()) continue;
-        auto rev = mp.metadata.annotations.find(std::string(policy::kRevisionAnnotation));
-        if (rev != mp.metadata.annotations.end()) applied[mp.metadata.name] = rev->second;
+      for (const auto& [copy_name, c] : state->seen) {
+        if (!c.parsed) continue;
+        auto rev = c.policy.metadata.annotations.find(std::string(policy::kRevisionAnnotation));
+        if (rev != c.policy.metadata.annotations.end()) applied[copy_name] = rev->second;
       }
     }
   }

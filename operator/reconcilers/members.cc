@@ -22,6 +22,9 @@ MemberConnections::MemberConnections(SecretReader read_secret, MemberConnectionO
       manager_([this] {
         cluster::ManagerOptions mo;
         mo.cluster = options_.cluster;
+        // Server-side apply bookkeeping is most of a MemberPolicy's size and
+        // no reader needs it: a member holding 1,000 copies keeps less.
+        if (!mo.cluster.informer.transform) mo.cluster.informer.transform = informer::StripManagedFields;
         mo.on_setup = [this](cluster::Cluster& c) {
           informer::Informer* inf = PolicyInformer(c);
           if (inf == nullptr || !options_.on_change) return;

@@ -7,7 +7,7 @@
 //   - a MemberPolicy labelled with this hub that is not placed there (the
 //     cluster left the placement, the FederatedPolicy was suspended or
 //     deleted) is deleted. Objects of other hubs are never touched.
-// `found` is what the member's informer holds (this hub's MemberPolicies),
+// What the member holds comes from its informer (this hub's MemberPolicies),
 // so an unchanged member costs no request.
 //
 // Thread-compatible: one call per member at a time.
@@ -39,16 +39,33 @@ struct PropagationResult {
   Status error;  // the first write that failed (the rest were still tried)
 };
 
-PropagationResult Propagate(kube::Client& member, const std::vector<informer::ObjectPtr>& found,
-                            std::string_view hub, const std::vector<const policy::ResolvedPolicy*>& placed);
+// What was learned of one copy at one resourceVersion: parsing and hashing
+// every copy on every pass is what a member holding 1,000 costs otherwise.
+struct SeenCopy {
+  std::string resource_version;
+  bool parsed = false;  // false: it does not parse (edited into garbage)
+  policy::MemberPolicy policy;
+  std::string content_revision;  // policy::MemberContentRevision
+};
+using SeenCopies = std::map<std::string, SeenCopy>;  // by name
+
+// Brings `seen` in line with `found`: parses and hashes only objects whose
+// resourceVersion changed, forgets names no longer found. True when
+// anything changed.
+bool Observe(const std::vector<informer::ObjectPtr>& found, SeenCopies* seen);
+
+// `seen` is Observe'd from the member's informer (this hub's copies).
+PropagationResult Propagate(kube::Client& member, const SeenCopies& seen, std::string_view hub,
+                            const std::vector<const policy::ResolvedPolicy*>& placed);
 
 // Writes each placed MemberPolicy's status in the member (revision, engines
 // ready/total, Ready) where it differs from what `found` shows. Copies the
 // member does not hold at the placed revision yet are left for the next
 // pass (the informer's event for the apply brings one).
-Status WriteMemberPolicyStatuses(kube::Client& member, const std::vector<informer::ObjectPtr>& found,
+// Returns the number of statuses written through *written.
+Status WriteMemberPolicyStatuses(kube::Client& member, const SeenCopies& seen,
                                  const std::vector<const policy::ResolvedPolicy*>& placed,
-                                 const policy::ClusterObservation& obs, std::string_view now);
+                                 const policy::ClusterObservation& obs, std::string_view now, int* written);
 
 }  // namespace fedra::op::reconcilers
 
