@@ -22,6 +22,9 @@ bool Observe(const std::vector<informer::ObjectPtr>& found, SeenCopies* seen) {
     c.policy = policy::MemberPolicy();
     c.parsed = policy::ParseMemberPolicy(*obj, &c.policy).ok();
     c.content_revision = c.parsed ? policy::MemberContentRevision(c.policy) : "";
+    // Only the hash of the spec is needed from here on (its Rego and
+    // parameters are most of the memory a member's copies take).
+    c.policy.spec = admission::PolicySpec();
   }
   changed |= std::erase_if(*seen, [&](const auto& e) { return names.count(e.first) == 0; }) > 0;
   return changed;

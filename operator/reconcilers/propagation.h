@@ -44,8 +44,8 @@ struct PropagationResult {
 struct SeenCopy {
   std::string resource_version;
   bool parsed = false;  // false: it does not parse (edited into garbage)
-  policy::MemberPolicy policy;
-  std::string content_revision;  // policy::MemberContentRevision
+  policy::MemberPolicy policy;    // metadata and status; the spec is dropped once hashed
+  std::string content_revision;  // policy::MemberContentRevision of the spec
 };
 using SeenCopies = std::map<std::string, SeenCopy>;  // by name
 
