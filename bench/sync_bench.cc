@@ -25,6 +25,7 @@
 #include "bundle/bundle.h"
 #include "bundle/client.h"
 #include "operator/hub/hub_server.h"
+#include "bench/sync_support.h"
 #include "value/json.h"
 
 namespace {
@@ -32,22 +33,7 @@ namespace {
 using namespace fedra;
 using Clock = std::chrono::steady_clock;
 
-std::string Bundle(int revision) {
-  bundle::Bundle b;
-  b.revision = "r" + std::to_string(revision);
-  b.roots = {"fedra"};
-  b.modules.push_back(bundle::Module{
-      "fedra/policies/p/main.rego",
-      "package fedra.p\nviolation contains {\"msg\": \"r" + std::to_string(revision) +
-          "\"} if input.review.object.bad\n",
-      1});
-  Status s = ParseJson(R"({"fedra":{"policies":{"p":{"type":"Admission","enforcement":"Deny",)"
-                       R"("match":{"kinds":[{"apiGroups":[""],"kinds":["Pod"]}]},"modules":["fedra/policies/p/main.rego"]}}}})",
-                       &b.data);
-  std::string out;
-  if (s.ok()) s = bundle::WriteBundle(b, {}, &out);
-  return out;
-}
+using bench::SyncBundle;
 
 // One lightweight engine: the bundle client plus a policy store, as in
 // fedra-engine, reporting the revision it activated.
@@ -76,7 +62,7 @@ void BM_SyncLatency(benchmark::State& state) {
     return;
   }
   int revision = 0;
-  std::string first = Bundle(revision);
+  std::string first = SyncBundle(revision);
   for (int c = 0; c < clusters; ++c) hub.Publish("c" + std::to_string(c), "cloud", first);
 
   Fleet fleet;
@@ -129,7 +115,7 @@ void BM_SyncLatency(benchmark::State& state) {
   std::vector<double> latencies_ms;
   for (auto _ : state) {
     ++revision;
-    std::string next = Bundle(revision);
+    std::string next = SyncBundle(revision);
     {
       std::lock_guard<std::mutex> lock(fleet.mu);
       fleet.target = revision;

@@ -33,6 +33,7 @@
 #include "bundle/client.h"
 #include "operator/hub/hub_server.h"
 #include "tests/util/process.h"
+#include "bench/sync_support.h"
 #include "value/json.h"
 
 namespace {
@@ -40,24 +41,7 @@ namespace {
 using namespace fedra;
 using Clock = std::chrono::steady_clock;
 
-// One small admission policy whose message carries the revision, so each
-// revision is new Rego that the real engines compile.
-std::string Bundle(int revision) {
-  bundle::Bundle b;
-  b.revision = "r" + std::to_string(revision);
-  b.roots = {"fedra"};
-  b.modules.push_back(bundle::Module{
-      "fedra/policies/p/main.rego",
-      "package fedra.p\nviolation contains {\"msg\": \"r" + std::to_string(revision) +
-          "\"} if input.review.object.bad\n",
-      1});
-  Status s = ParseJson(R"({"fedra":{"policies":{"p":{"type":"Admission","enforcement":"Deny",)"
-                       R"("match":{"kinds":[{"apiGroups":[""],"kinds":["Pod"]}]},"modules":["fedra/policies/p/main.rego"]}}}})",
-                       &b.data);
-  std::string out;
-  if (s.ok()) s = bundle::WriteBundle(b, {}, &out);
-  return out;
-}
+using bench::SyncBundle;
 
 int RevisionNumber(const std::string& revision) {
   return revision.size() > 1 && revision[0] == 'r' ? std::atoi(revision.c_str() + 1) : -1;
@@ -126,7 +110,7 @@ void BM_SyncLatencyRealEngines(benchmark::State& state) {
     if (r.error_code.empty()) fleet.Reached(r.id, RevisionNumber(r.active_revision), true);
   });
   int revision = 0;
-  std::string first = Bundle(revision);
+  std::string first = SyncBundle(revision);
   for (int c = 0; c < clusters; ++c) hub.Publish("c" + std::to_string(c), "cloud", first);
   const std::string base = "http://127.0.0.1:" + std::to_string(hub.port());
 
@@ -188,7 +172,7 @@ void BM_SyncLatencyRealEngines(benchmark::State& state) {
   std::vector<double> real_ms;
   for (auto _ : state) {
     ++revision;
-    std::string next = Bundle(revision);
+    std::string next = SyncBundle(revision);
     {
       std::lock_guard<std::mutex> lock(fleet.mu);
       fleet.target = revision;

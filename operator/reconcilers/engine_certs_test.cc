@@ -6,6 +6,7 @@
 
 #include "http/certs.h"
 #include "operator/kube/config.h"
+#include "operator/reconcilers/certs_test_util.h"
 
 namespace fedra::op::reconcilers {
 namespace {
@@ -41,14 +42,7 @@ double Days(Clock::duration d) {
   return std::chrono::duration<double, std::ratio<86400>>(d).count();
 }
 
-size_t CertCount(const std::string& pem) {
-  size_t n = 0;
-  for (size_t at = pem.find("BEGIN CERTIFICATE"); at != std::string::npos;
-       at = pem.find("BEGIN CERTIFICATE", at + 1)) {
-    ++n;
-  }
-  return n;
-}
+using testing::CertCount;
 
 class EngineCertsTest : public ::testing::Test {
  protected:

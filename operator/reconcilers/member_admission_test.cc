@@ -12,6 +12,7 @@
 
 #include "operator/informer/simulator_test_util.h"
 #include "operator/kube/config.h"
+#include "operator/reconcilers/certs_test_util.h"
 
 namespace fedra::op::reconcilers {
 namespace {
@@ -46,14 +47,7 @@ const char kPatch[] =
     "patch contains {\"op\": \"add\", \"path\": \"/metadata/labels/a\", \"value\": \"b\"} if {\n"
     "  false\n}\n";
 
-size_t CertCount(const std::string& pem) {
-  size_t n = 0;
-  for (size_t at = pem.find("BEGIN CERTIFICATE"); at != std::string::npos;
-       at = pem.find("BEGIN CERTIFICATE", at + 1)) {
-    ++n;
-  }
-  return n;
-}
+using testing::CertCount;
 
 class MemberAdmissionTest : public ::testing::Test {
  protected:
