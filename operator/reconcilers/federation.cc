@@ -143,8 +143,13 @@ std::vector<FederationReconciler::Placed> FederationReconciler::Place(
   std::set<std::string> names;
   for (const policy::FederatedPolicy& fp : policies) {
     names.insert(fp.metadata.name);
-    std::string key = fp.metadata.uid + "/" + std::to_string(fp.metadata.generation) + "/" +
-                      policy::ContentRevision(policy::BaseSpec(fp));
+    // The revision is known for the current spec; a last good one (older
+    // generation) is hashed here.
+    auto known = parsed_.find(fp.metadata.name);
+    std::string revision = known != parsed_.end() && known->second.fp.metadata.generation == fp.metadata.generation
+                               ? known->second.base_revision
+                               : policy::ContentRevision(policy::BaseSpec(fp));
+    std::string key = fp.metadata.uid + "/" + std::to_string(fp.metadata.generation) + "/" + revision;
     CachedPlacement& c = placement_cache_[fp.metadata.name];
     if (c.policy_key != key || c.fleet != fleet) {
       c.policy_key = std::move(key);
@@ -180,11 +185,26 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
       deleting.push_back(item);
       continue;
     }
-    policy::FederatedPolicy fp;
-    if (!policy::ParseFederatedPolicy(item, &fp).ok()) continue;
+    // Parsed (and hashed) once per resourceVersion.
+    const std::string name = item["metadata"].value("name", "");
+    const std::string rv = item["metadata"].value("resourceVersion", "");
+    ParsedPolicy& pp = parsed_[name];
+    if (rv.empty() || pp.resource_version != rv) {
+      policy::FederatedPolicy fp;
+      if (!policy::ParseFederatedPolicy(item, &fp).ok()) {
+        parsed_.erase(name);
+        continue;
+      }
+      pp.base_revision = policy::ContentRevision(policy::BaseSpec(fp));
+      pp.fp = std::move(fp);
+      pp.resource_version = rv;
+    }
     if (members_ != nullptr) note(SetFinalizer(item, true));
-    policies.push_back(std::move(fp));
+    policies.push_back(pp.fp);
   }
+  std::set<std::string> listed;
+  for (const auto& fp : policies) listed.insert(fp.metadata.name);
+  std::erase_if(parsed_, [&](const auto& e) { return listed.count(e.first) == 0; });
   s = ReadAll(MemberClusters(), options_.cluster_informer, &items);
   if (!s.ok()) return controller::Result::Error(s);
   std::vector<policy::MemberCluster> clusters;
@@ -201,7 +221,7 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
   std::set<std::string> present, revisions;
   for (const auto& fp : policies) {
     present.insert(fp.metadata.name);
-    std::string base = policy::ContentRevision(policy::BaseSpec(fp));
+    const std::string& base = parsed_[fp.metadata.name].base_revision;
     base_revision[fp.metadata.name] = base;
     revisions.insert(base);
     auto cached = compiled_.find(base);

@@ -154,6 +154,12 @@ class FederationReconciler {
   std::map<std::pair<std::string, std::string>, std::string> published_;
   std::map<std::string, policy::CompileReport> compiled_;  // by content revision (present ones)
   std::map<std::string, CachedPlacement> placement_cache_;  // by policy name
+  struct ParsedPolicy {
+    std::string resource_version;
+    policy::FederatedPolicy fp;
+    std::string base_revision;  // ContentRevision(BaseSpec(fp))
+  };
+  std::map<std::string, ParsedPolicy> parsed_;  // by name
   struct PublishedBundle {
     std::string fingerprint;  // policy=revision of what it holds
     std::string revision;
