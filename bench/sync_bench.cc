@@ -63,7 +63,7 @@ void BM_SyncLatency(benchmark::State& state) {
   }
   int revision = 0;
   std::string first = SyncBundle(revision);
-  for (int c = 0; c < clusters; ++c) hub.Publish("c" + std::to_string(c), "cloud", first);
+  bench::PublishAll(hub, clusters, first);
 
   Fleet fleet;
   fleet.target = revision;
@@ -108,9 +108,7 @@ void BM_SyncLatency(benchmark::State& state) {
     return;
   }
   // Every engine parked in its long poll before timing starts.
-  for (int i = 0; i < 3000 && hub.parked() < static_cast<size_t>(total); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  bench::WaitParked(hub, total, std::chrono::seconds(3));
 
   std::vector<double> latencies_ms;
   for (auto _ : state) {
@@ -122,7 +120,7 @@ void BM_SyncLatency(benchmark::State& state) {
       fleet.reached = 0;
     }
     auto start = Clock::now();
-    for (int c = 0; c < clusters; ++c) hub.Publish("c" + std::to_string(c), "cloud", next);
+    bench::PublishAll(hub, clusters, next);
     if (!wait_all(std::chrono::seconds(30))) {
       state.SkipWithError("the fleet did not sync within 30 s");
       break;
@@ -131,18 +129,11 @@ void BM_SyncLatency(benchmark::State& state) {
     latencies_ms.push_back(ms);
     state.SetIterationTime(ms / 1000.0);
     // Let every engine park again, as between real policy changes.
-    for (int i = 0; i < 3000 && hub.parked() < static_cast<size_t>(total); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    bench::WaitParked(hub, total, std::chrono::seconds(3));
   }
-  std::sort(latencies_ms.begin(), latencies_ms.end());
   if (!latencies_ms.empty()) {
-    auto pct = [&](double p) {
-      return latencies_ms[std::min(latencies_ms.size() - 1,
-                                   static_cast<size_t>(p * static_cast<double>(latencies_ms.size() - 1) + 0.5))];
-    };
-    state.counters["p50_ms"] = pct(0.5);
-    state.counters["p99_ms"] = pct(0.99);
+    state.counters["p50_ms"] = bench::Percentile(latencies_ms, 0.5);
+    state.counters["p99_ms"] = bench::Percentile(latencies_ms, 0.99);
     state.counters["engines"] = total;
   }
   for (auto& e : engines) e->client->Stop();

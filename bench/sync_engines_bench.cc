@@ -81,11 +81,7 @@ struct Fleet {
   }
 };
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
-}
+using bench::Percentile;
 
 void BM_SyncLatencyRealEngines(benchmark::State& state) {
   http::SizeCpprestPool();
@@ -111,7 +107,7 @@ void BM_SyncLatencyRealEngines(benchmark::State& state) {
   });
   int revision = 0;
   std::string first = SyncBundle(revision);
-  for (int c = 0; c < clusters; ++c) hub.Publish("c" + std::to_string(c), "cloud", first);
+  bench::PublishAll(hub, clusters, first);
   const std::string base = "http://127.0.0.1:" + std::to_string(hub.port());
 
   fedra::testing::TempDir dir;
@@ -156,11 +152,7 @@ void BM_SyncLatencyRealEngines(benchmark::State& state) {
     std::unique_lock<std::mutex> lock(fleet.mu);
     return fleet.cv.wait_for(lock, limit, [&] { return fleet.reached >= total; });
   };
-  auto wait_parked = [&] {
-    for (int i = 0; i < 5000 && hub.parked() < static_cast<size_t>(total); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  };
+  auto wait_parked = [&] { bench::WaitParked(hub, total, std::chrono::seconds(5)); };
   if (!wait_all(std::chrono::seconds(60))) {
     std::string log = real.empty() ? "" : fedra::testing::ReadFile(dir.Path("c0-e0.log"));
     state.SkipWithError(("the fleet did not sync the first revision; c0-e0 log: " + log.substr(0, 2000)).c_str());
@@ -180,7 +172,7 @@ void BM_SyncLatencyRealEngines(benchmark::State& state) {
       fleet.real_reached = 0;
     }
     auto start = Clock::now();
-    for (int c = 0; c < clusters; ++c) hub.Publish("c" + std::to_string(c), "cloud", next);
+    bench::PublishAll(hub, clusters, next);
     if (!wait_all(std::chrono::seconds(30))) {
       state.SkipWithError("the fleet did not sync within 30 s");
       break;

@@ -69,6 +69,11 @@ const Condition* FindCondition(const std::vector<Condition>& conditions, std::st
   return nullptr;
 }
 
+bool ConditionIs(const std::vector<Condition>& conditions, std::string_view type, std::string_view status) {
+  const Condition* c = FindCondition(conditions, type);
+  return c != nullptr && c->status == status;
+}
+
 void SetCondition(std::vector<Condition>* conditions, Condition c, std::string_view now) {
   c.message = Bounded(std::move(c.message));
   for (Condition& old : *conditions) {
@@ -144,22 +149,33 @@ ClusterStatus ClusterPhase(const ResolvedPolicy& placed, const ClusterObservatio
 
 }  // namespace
 
+namespace {
+
+// Sets condition `type` to True or False for `generation` (SetCondition
+// keeps the transition time while the status holds).
+void SetStatusCondition(std::vector<Condition>* conditions, std::string_view type, bool ok, std::string reason,
+                        std::string message, int64_t generation, std::string_view now) {
+  SetCondition(conditions,
+               Condition{.type = std::string(type),
+                         .status = ok ? "True" : "False",
+                         .reason = std::move(reason),
+                         .message = std::move(message),
+                         .last_transition_time = "",
+                         .observed_generation = generation},
+               now);
+}
+
+}  // namespace
+
 FederatedPolicyStatus RollUp(const RollUpInput& in) {
   const FederatedPolicy& policy = *in.policy;
   FederatedPolicyStatus st;
   st.conditions = policy.status.conditions;
   const int64_t gen = policy.metadata.generation;
   st.observed_generation = gen;
-  st.revision = ContentRevision(BaseSpec(policy));
+  st.revision = in.revision.empty() ? ContentRevision(BaseSpec(policy)) : in.revision;
   auto cond = [&](std::string_view type, bool ok, std::string reason, std::string message) {
-    SetCondition(&st.conditions,
-                 Condition{.type = std::string(type),
-                           .status = ok ? "True" : "False",
-                           .reason = std::move(reason),
-                           .message = std::move(message),
-                           .last_transition_time = "",
-                           .observed_generation = gen},
-                 in.now);
+    SetStatusCondition(&st.conditions, type, ok, std::move(reason), std::move(message), gen, in.now);
   };
 
   std::vector<const ResolvedPolicy*> placed = in.placed;
@@ -252,14 +268,7 @@ MemberClusterStatus RollUpCluster(const MemberCluster& cluster, const ClusterObs
     }
   }
   auto cond = [&](std::string_view type, bool ok, std::string reason, std::string message) {
-    SetCondition(&st.conditions,
-                 Condition{.type = std::string(type),
-                           .status = ok ? "True" : "False",
-                           .reason = std::move(reason),
-                           .message = std::move(message),
-                           .last_transition_time = "",
-                           .observed_generation = gen},
-                 now);
+    SetStatusCondition(&st.conditions, type, ok, std::move(reason), std::move(message), gen, now);
   };
   if (!obs.reachable) {
     std::string msg = obs.message.empty() ? "member cluster is not answering" : obs.message;
@@ -291,25 +300,22 @@ MemberPolicyStatus RollUpMemberPolicy(const MemberPolicy& found, const ResolvedP
     auto it = e.active.find(placed.policy);
     if (it != e.active.end() && it->second == placed.revision) ++st.engines_ready;
   }
-  Condition c{.type = std::string(kConditionReady),
-              .status = "False",
-              .reason = "",
-              .message = "",
-              .last_transition_time = "",
-              .observed_generation = found.metadata.generation};
+  bool ready = false;
+  std::string reason, message;
   if (st.engines_total == 0) {
-    c.reason = "NoEngines";
-    c.message = "no engine in this cluster reports to the hub";
+    reason = "NoEngines";
+    message = "no engine in this cluster reports to the hub";
   } else if (st.engines_ready < st.engines_total) {
-    c.reason = "Progressing";
-    c.message = std::to_string(st.engines_ready) + "/" + std::to_string(st.engines_total) +
-                " engines have this revision active";
+    reason = "Progressing";
+    message = std::to_string(st.engines_ready) + "/" + std::to_string(st.engines_total) +
+              " engines have this revision active";
   } else {
-    c.status = "True";
-    c.reason = "Active";
-    c.message = "active in every engine (" + std::to_string(st.engines_total) + ")";
+    ready = true;
+    reason = "Active";
+    message = "active in every engine (" + std::to_string(st.engines_total) + ")";
   }
-  SetCondition(&st.conditions, std::move(c), now);
+  SetStatusCondition(&st.conditions, kConditionReady, ready, std::move(reason), std::move(message),
+                     found.metadata.generation, now);
   return st;
 }
 

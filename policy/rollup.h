@@ -57,6 +57,8 @@ bool MayPropagate(const CompileReport& report);
 // lastTransitionTime when the status does not change; `now` is RFC 3339.
 void SetCondition(std::vector<Condition>* conditions, Condition c, std::string_view now);
 const Condition* FindCondition(const std::vector<Condition>& conditions, std::string_view type);
+// True when condition `type` is there with status `status`.
+bool ConditionIs(const std::vector<Condition>& conditions, std::string_view type, std::string_view status);
 
 // What one engine reports (OPA status API, decoded by the operator).
 struct EngineReport {
@@ -87,6 +89,8 @@ struct RollUpInput {
   // When the current revision was created (for sync latency), ms since epoch.
   int64_t changed_at_millis = 0;
   std::string now;  // RFC 3339
+  // ContentRevision(BaseSpec(*policy)) when the caller has it ("": computed).
+  std::string revision;
 };
 
 // The new status; `in.policy->status` provides the previous conditions.

@@ -80,7 +80,7 @@ bool Parse(int argc, char** argv, Flags* f, std::string* err) {
       *out = argv[++i];
       return true;
     };
-    std::string resync;
+    std::string number;
     if (a == "--kubeconfig") {
       if (!value(&f->kubeconfig)) return false;
     } else if (a == "--context") {
@@ -113,14 +113,14 @@ bool Parse(int argc, char** argv, Flags* f, std::string* err) {
       f->leader_elect = true;
     } else if (a == "--resync" || a == "--lease-duration" || a == "--renew-deadline" || a == "--retry-period" ||
                a == "--member-workers") {
-      if (!value(&resync)) return false;
+      if (!value(&number)) return false;
       int* into = a == "--resync"           ? &f->resync_ms
                   : a == "--lease-duration" ? &f->lease_ms
                   : a == "--renew-deadline" ? &f->renew_ms
                   : a == "--retry-period"   ? &f->retry_ms
                                             : &f->member_workers;
       try {
-        *into = std::stoi(resync);
+        *into = std::stoi(number);
       } catch (...) {
         *err = a + (a == "--member-workers" ? " takes a number" : " takes milliseconds");
         return false;

@@ -357,12 +357,9 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
       if (it != obs.applied.end() && it->second == r->revision) ++synced;
     }
     policy::MemberClusterStatus cs = policy::RollUpCluster(mc, obs, version, synced, now_text);
-    const policy::Condition* ready = policy::FindCondition(cs.conditions, policy::kConditionReady);
-    const policy::Condition* reachable = policy::FindCondition(cs.conditions, policy::kConditionReachable);
-    std::string state = ready != nullptr && ready->status == "True"               ? "ready"
-                        : reachable != nullptr && reachable->status == "False" ? "unreachable"
-                                                                                : "not_ready";
-    cluster_states[{state}] += 1;
+    cluster_states[{policy::ConditionIs(cs.conditions, policy::kConditionReady, "True")            ? "ready"
+                    : policy::ConditionIs(cs.conditions, policy::kConditionReachable, "False") ? "unreachable"
+                                                                                                : "not_ready"}] += 1;
     note(WriteClusterStatus(mc, cs));
     observed[name] = std::move(obs);
   }
@@ -380,14 +377,12 @@ controller::Result FederationReconciler::Reconcile(const controller::Key&) {
     for (const auto* r : in.placed) in.clusters[r->cluster] = ObservationFor(observed[r->cluster], fp.metadata.name);
     in.changed_at_millis = first_seen_millis_[base];
     in.now = now_text;
+    in.revision = base;
     policy::FederatedPolicyStatus ps = policy::RollUp(in);
     if (options_.metrics != nullptr) {
-      const policy::Condition* ready = policy::FindCondition(ps.conditions, policy::kConditionReady);
-      const policy::Condition* compiled = policy::FindCondition(ps.conditions, policy::kConditionCompiled);
-      std::string state = compiled != nullptr && compiled->status == "False" ? "not_compiled"
-                          : ready != nullptr && ready->status == "True"     ? "ready"
-                                                                             : "progressing";
-      policy_states[{state}] += 1;
+      policy_states[{policy::ConditionIs(ps.conditions, policy::kConditionCompiled, "False") ? "not_compiled"
+                     : policy::ConditionIs(ps.conditions, policy::kConditionReady, "True")     ? "ready"
+                                                                                               : "progressing"}] += 1;
       for (const policy::ClusterStatus& c : ps.clusters) {
         if (c.phase == policy::kPhaseSynced && c.last_sync_latency_millis) {
           options_.metrics->ObserveSync(fp.metadata.name, c.name, c.tier, c.revision, *c.last_sync_latency_millis);

@@ -108,11 +108,11 @@ Status WriteMemberPolicyStatuses(kube::Client& member, const SeenCopies& seen,
     const policy::MemberPolicy& mp = it->second.policy;
     auto rev = mp.metadata.annotations.find(std::string(policy::kRevisionAnnotation));
     if (rev == mp.metadata.annotations.end() || rev->second != r->revision) continue;
-    policy::MemberPolicyStatus next = policy::RollUpMemberPolicy(mp, *r, obs, now);
-    if (policy::MemberPolicyStatusToJson(next) == policy::MemberPolicyStatusToJson(mp.status)) continue;
+    nlohmann::json next = policy::MemberPolicyStatusToJson(policy::RollUpMemberPolicy(mp, *r, obs, now));
+    if (next == policy::MemberPolicyStatusToJson(mp.status)) continue;
     nlohmann::json out;
-    kube::ApiStatus st = member.PatchStatus(MemberPolicies(), "", r->policy, kube::PatchType::kMerge,
-                                            {{"status", policy::MemberPolicyStatusToJson(next)}}, &out);
+    kube::ApiStatus st =
+        member.PatchStatus(MemberPolicies(), "", r->policy, kube::PatchType::kMerge, {{"status", next}}, &out);
     if (st.ok()) {
       ++*written;
     } else if (st.reason() != kube::Reason::kNotFound && first.ok()) {
