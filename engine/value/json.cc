@@ -15,7 +15,6 @@ namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-inline bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 int HexVal(char c) {
@@ -92,9 +91,14 @@ class Parser {
   std::string Path() const;
 
   void SkipSpace() {
-    // Compact JSON has no whitespace between tokens: decide that at once.
+    // Compact JSON has no whitespace between tokens, and pretty-printed JSON
+    // often one space (after ':'): decide those at once.
     if (p_ < end_ && static_cast<unsigned char>(*p_) > ' ') return;
-    while (p_ < end_ && IsSpace(*p_)) ++p_;
+    if (end_ - p_ >= 2 && *p_ == ' ' && static_cast<unsigned char>(p_[1]) > ' ') {
+      ++p_;
+      return;
+    }
+    p_ = SkipJsonSpace(p_, end_);
   }
   // Reads a scalar into *v, or opens a container (then *opened is true, or
   // *v is the empty container when it closes at once).

@@ -107,6 +107,35 @@ TEST(JsonTest, Errors) {
   EXPECT_EQ(Err("\xef\xbb\xbf{}"), "input:1:1: invalid JSON at $: unexpected byte 0xef, expected a value");
 }
 
+// Whitespace is skipped 16 bytes at a time: runs of every length, starting
+// at every offset of a block, end where the next token begins.
+TEST(JsonTest, WhitespaceRunsOfAnyLength) {
+  const Value expected = P(R"({"a":[1,"x",{}],"b":[]})");
+  for (size_t n = 0; n <= 40; ++n) {
+    for (size_t shift = 0; shift < 4; ++shift) {
+      std::string ws;
+      for (size_t i = 0; i < n; ++i) ws.push_back(" \n\t\r"[(i + shift) % 4]);
+      std::string doc = std::string(shift, ' ') + "{" + ws + "\"a\"" + ws + ":" + ws + "[" + ws + "1" + ws + "," + ws +
+                        "\"x\"" + ws + "," + ws + "{" + ws + "}" + ws + "]" + ws + "," + ws + "\"b\"" + ws + ":" + ws +
+                        "[" + ws + "]" + ws + "}" + ws;
+      Value v;
+      Status st = ParseJson(doc, &v, "t");
+      ASSERT_TRUE(st.ok()) << n << " " << shift << ": " << st.ToString();
+      EXPECT_EQ(v, expected) << n << " " << shift;
+    }
+    // A stray character after a run is reported where it stands.
+    std::string spaces(n, ' ');
+    EXPECT_EQ(Err("[" + spaces + "x]"), "input:1:" + std::to_string(n + 2) +
+                                            ": invalid JSON at $[0]: unexpected character 'x', expected a value");
+    EXPECT_EQ(Err("[1" + spaces + "x]"), "input:1:" + std::to_string(n + 3) +
+                                             ": invalid JSON at $: unexpected character 'x', expected ',' or ']'");
+    EXPECT_EQ(Err("[1" + spaces), "input:1:" + std::to_string(n + 3) + ": invalid JSON at $: unexpected end of input");
+    // Bytes that look like whitespace to a sloppy test (form feed, NBSP) are not.
+    EXPECT_NE(Err("[" + spaces + "\f1]").find("unexpected byte 0x0c, expected a value"), std::string::npos);
+    EXPECT_NE(Err("[" + spaces + "\xc2\xa0" + "1]").find("unexpected byte 0xc2, expected a value"), std::string::npos);
+  }
+}
+
 TEST(JsonTest, InvalidUtf8Rejected) {
   EXPECT_EQ(Err("[\"ok\", \"b\xff\"]"), "input:1:10: invalid JSON at $[1]: invalid UTF-8 in string");
   Err("\"\xc0\xaf\"");          // overlong '/'

@@ -1,4 +1,5 @@
-// Word-at-a-time scanning for the bytes JSON strings treat specially.
+// Word-at-a-time scanning for the bytes JSON strings treat specially, and
+// for JSON whitespace.
 // Private to engine/value/.
 #ifndef FEDRA_VALUE_TEXT_SCAN_H_
 #define FEDRA_VALUE_TEXT_SCAN_H_
@@ -37,6 +38,36 @@ struct ByteClasses {
 };
 inline constexpr ByteClasses kByteClasses;
 }  // namespace scan_detail
+
+#if defined(__SSE2__)
+// Bit i set when byte i of the 16 at p is '"', '\\', a control character or
+// non-ASCII: ScanToSpecial's test for one block, for callers that want to
+// act on the block they already loaded (the JSON parser's short strings).
+inline unsigned SpecialMask16(const char* p) {
+  __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('"')), _mm_cmpeq_epi8(w, _mm_set1_epi8('\\'))),
+                           _mm_cmplt_epi8(w, _mm_set1_epi8(0x20)));
+  return static_cast<unsigned>(_mm_movemask_epi8(m));
+}
+#endif
+
+// Returns the first byte in [p, end) that is not JSON whitespace (space, tab,
+// CR, LF), or `end`. Pretty-printed documents put a newline and an indent
+// before most tokens, so runs are tested 16 bytes at a time.
+inline const char* SkipJsonSpace(const char* p, const char* end) {
+#if defined(__SSE2__)
+  while (end - p >= 16) {
+    __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(w, _mm_set1_epi8('\n'))),
+                             _mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(w, _mm_set1_epi8('\t'))));
+    unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(m)) & 0xffffu;
+    if (other != 0) return p + std::countr_zero(other);
+    p += 16;
+  }
+#endif
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+  return p;
+}
 
 // Returns the first byte in [p, end) that is '"', '\\', a control character
 // (< 0x20) or non-ASCII (>= 0x80); with kHtml also '<', '>' or '&'.
