@@ -1,6 +1,9 @@
 #include "value/json.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -58,15 +61,153 @@ enum class State : uint8_t {
 struct Frame {
   bool object;
   State state;
-  size_t start;  // first slot in Buffers::values that belongs to this container
+  size_t start;  // first slot in PendingValues that belongs to this container
 };
+
+// Values read but not yet placed in their container: each open container's
+// elements in one run (an object's as key, value, key, value, ...), the run
+// starting just after the slot that will receive the container itself.
+// Slots are managed by hand, not by std::vector, so that closing a container
+// relocates its run into the new node with one memcpy and forgets it,
+// instead of moving every element and then destroying what is left behind.
+// Every slot below size() holds a live Value; new slots start undefined.
+class PendingValues {
+ public:
+  PendingValues() = default;
+  PendingValues(const PendingValues&) = delete;
+  PendingValues& operator=(const PendingValues&) = delete;
+  ~PendingValues() {
+    Clear();
+    ::operator delete(static_cast<void*>(data_));
+  }
+
+  size_t size() const { return size_; }
+  size_t capacity() const { return cap_; }
+  Value* at(size_t i) { return data_ + i; }
+  const Value* at(size_t i) const { return data_ + i; }
+  Value* back() { return data_ + size_ - 1; }
+
+  // Appends `n` undefined slots and returns the first.
+  Value* Push(size_t n) {
+    if (cap_ - size_ < n) Grow(n);
+    Value* first = data_ + size_;
+    for (size_t i = 0; i < n; ++i) new (first + i) Value();
+    size_ += n;
+    return first;
+  }
+  // Drops the slots from `from` on without destroying them: their Values
+  // were relocated into a node (or destroyed one by one).
+  void Forget(size_t from) { size_ = from; }
+  // Destroys every slot (values are left pending when parsing fails).
+  void Clear() {
+    for (size_t i = 0; i < size_; ++i) data_[i].~Value();
+    size_ = 0;
+  }
+  // Gives back the memory of a huge document instead of keeping it for the
+  // thread's lifetime. Precondition: empty.
+  void Release() {
+    ::operator delete(static_cast<void*>(data_));
+    data_ = nullptr;
+    cap_ = 0;
+  }
+
+ private:
+  void Grow(size_t n) {
+    size_t cap = std::max({cap_ * 2, size_ + n, size_t{64}});
+    auto* data = static_cast<Value*>(::operator new(cap * sizeof(Value)));
+    if (size_ != 0) std::memcpy(static_cast<void*>(data), static_cast<const void*>(data_), size_ * sizeof(Value));
+    ::operator delete(static_cast<void*>(data_));
+    data_ = data;
+    cap_ = cap;
+  }
+
+  Value* data_ = nullptr;
+  size_t size_ = 0;
+  size_t cap_ = 0;
+};
+
+// An object's run of key, value slots is read as entries in place.
+static_assert(sizeof(ObjectEntry) == 2 * sizeof(Value) && offsetof(ObjectEntry, second) == sizeof(Value));
+
+// A pending slot is undefined until its value is read: constructing over it
+// replaces nothing that would need releasing.
+inline void Place(Value* slot, Value v) { new (slot) Value(std::move(v)); }
+
+// Moves an entry's bytes (see PendingValues); `to` is dead storage.
+inline void Relocate(ObjectEntry* to, const ObjectEntry* from) {
+  std::memcpy(static_cast<void*>(to), static_cast<const void*>(from), sizeof(ObjectEntry));
+}
+
+// JSON object keys are always strings.
+inline std::string_view KeyText(const ObjectEntry& e) { return ValueAccess::string_node(e.first)->view(); }
+
+// Byte order of two keys (Value's order for strings). Keys mostly differ in
+// their first byte: decide that without calling memcmp.
+inline int CompareKeyText(std::string_view a, std::string_view b) {
+  if (!a.empty() && !b.empty() && a[0] != b[0]) {
+    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]) ? -1 : 1;
+  }
+  size_t n = std::min(a.size(), b.size());
+  int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);
+  if (c != 0) return c;
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
+// Sorts an object's pending entries by key and removes repeated keys, the
+// last value winning as in Go's encoding/json. Returns how many entries are
+// left at the front; the slots after them are dead storage.
+//
+// Objects in documents are small and often (not always) already in order,
+// so insertion sort, which notices repeated keys as it goes and checks an
+// ordered object in n - 1 comparisons, moving raw entries.
+size_t SortMembers(ObjectEntry* e, size_t n) {
+  constexpr size_t kInsertionSortMax = 24;
+  bool repeated = false;
+  if (n <= kInsertionSortMax) {
+    for (size_t i = 1; i < n; ++i) {
+      std::string_view key = KeyText(e[i]);
+      int c = CompareKeyText(KeyText(e[i - 1]), key);
+      if (c <= 0) {
+        repeated |= c == 0;
+        continue;
+      }
+      alignas(ObjectEntry) unsigned char held[sizeof(ObjectEntry)];
+      std::memcpy(held, static_cast<const void*>(&e[i]), sizeof held);
+      size_t j = i;
+      do {
+        Relocate(&e[j], &e[j - 1]);
+        --j;
+      } while (j > 0 && (c = CompareKeyText(KeyText(e[j - 1]), key)) > 0);
+      // Stable: an equal key already placed stays first.
+      if (j > 0 && c == 0) repeated = true;
+      std::memcpy(static_cast<void*>(&e[j]), held, sizeof held);
+    }
+  } else {
+    std::stable_sort(e, e + n,
+                     [](const ObjectEntry& a, const ObjectEntry& b) { return CompareKeyText(KeyText(a), KeyText(b)) < 0; });
+    repeated = true;  // not tracked by stable_sort: the pass below looks
+  }
+  if (!repeated) return n;
+  // Equal keys are adjacent now, in input order.
+  size_t kept = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (kept > 0 && KeyText(e[kept - 1]) == KeyText(e[i])) {
+      e[kept - 1].second = std::move(e[i].second);
+      e[i].~ObjectEntry();
+    } else {
+      if (kept != i) Relocate(&e[kept], &e[i]);
+      ++kept;
+    }
+  }
+  return kept;
+}
 
 // Working storage, kept per thread between parses so a parse normally
 // allocates only the nodes it returns.
 struct Buffers {
   std::vector<Frame> frames;
-  std::vector<Value> values;  // pending elements; objects push key, value pairs
-  std::string scratch;        // string unescaping buffer
+  PendingValues values;
+  std::string scratch;  // string unescaping buffer
   bool in_use = false;
 };
 
@@ -100,15 +241,16 @@ class Parser {
     }
     p_ = SkipJsonSpace(p_, end_);
   }
-  // Reads a scalar into *v, or opens a container (then *opened is true, or
-  // *v is the empty container when it closes at once).
-  Status ReadValue(Value* v, bool* opened);
-  // Reads `"key" :` of an object member onto values_.
+  // Reads the scalar that starts with `c` into an undefined slot.
+  Status ReadScalar(char c, Value* slot);
+  // Reads `"key" :` of an object member into two new slots (the value's
+  // slot stays undefined).
   Status ReadKey();
   Status ReadString(Value* v);
   Status ReadNumber(Value* v);
   Status ReadLiteral(std::string_view word, Value v, Value* out);
-  void Close(Value* v);
+  // Builds the innermost container from its run into the slot before it.
+  void Close();
 
   // Strings, arrays and objects are carved from chunks sized by the input:
   // a parse makes one or a few allocations instead of one per node, and
@@ -124,7 +266,7 @@ class Parser {
   std::string_view source_;
   const JsonLimits& limits_;
   std::vector<Frame>& frames_;
-  std::vector<Value>& values_;
+  PendingValues& values_;
   std::string& scratch_;
 };
 
@@ -134,63 +276,13 @@ Status Parser::Run(Value* out) {
                                    std::to_string(end_ - begin_) + " bytes, more than the limit of " +
                                    std::to_string(limits_.max_bytes));
   }
+  values_.Push(1);  // the top-level value
   for (;;) {
-    Value v;
-    bool opened = false;
-    FEDRA_RETURN_IF_ERROR(ReadValue(&v, &opened));
-    if (opened) continue;
-    // Hand the finished value to its container, closing containers as their
-    // brackets come, until a new value must be read.
-    for (;;) {
-      if (frames_.empty()) {
-        SkipSpace();
-        if (p_ != end_) return Unexpected(p_, "end of input after the top-level value");
-        *out = std::move(v);
-        return Status::OK();
-      }
-      values_.push_back(std::move(v));
-      Frame& f = frames_.back();
-      f.state = State::kAfter;
-      SkipSpace();
-      if (p_ == end_) return Error(p_, "unexpected end of input");
-      char c = *p_;
-      if (c == ',') {
-        ++p_;
-        if (f.object) {
-          FEDRA_RETURN_IF_ERROR(ReadKey());
-        } else {
-          f.state = State::kValue;
-        }
-        break;
-      }
-      if (c == (f.object ? '}' : ']')) {
-        ++p_;
-        Close(&v);
-        continue;
-      }
-      return Unexpected(p_, f.object ? "',' or '}'" : "',' or ']'");
-    }
-  }
-}
-
-void Parser::Close(Value* v) {
-  Frame f = frames_.back();
-  frames_.pop_back();
-  Value* first = values_.data() + f.start;
-  size_t n = values_.size() - f.start;
-  // Value::Object's rule applies: the last of repeated keys wins, as in Go's
-  // encoding/json.
-  *v = f.object ? arena_.Object(first, n / 2) : arena_.Array(first, n);
-  values_.resize(f.start);  // moved-from slots: nothing left to release
-}
-
-Status Parser::ReadValue(Value* v, bool* opened) {
-  SkipSpace();
-  if (p_ == end_) return Error(p_, "unexpected end of input");
-  char c = *p_;
-  switch (c) {
-    case '{':
-    case '[': {
+    // Read the value of the last slot, or open a container.
+    SkipSpace();
+    if (p_ == end_) return Error(p_, "unexpected end of input");
+    char c = *p_;
+    if (c == '{' || c == '[') {
       if (frames_.size() >= limits_.max_depth) {
         return Error(p_, "nesting depth exceeds the limit of " + std::to_string(limits_.max_depth));
       }
@@ -199,24 +291,82 @@ Status Parser::ReadValue(Value* v, bool* opened) {
       bool object = c == '{';
       if (p_ < end_ && *p_ == (object ? '}' : ']')) {
         ++p_;
-        *v = object ? Value::EmptyObject() : Value::EmptyArray();
+        Place(values_.back(), object ? Value::EmptyObject() : Value::EmptyArray());
+      } else {
+        frames_.push_back(Frame{object, State::kValue, values_.size()});
+        if (object) {
+          FEDRA_RETURN_IF_ERROR(ReadKey());
+        } else {
+          values_.Push(1);
+        }
+        continue;
+      }
+    } else {
+      FEDRA_RETURN_IF_ERROR(ReadScalar(c, values_.back()));
+    }
+    // The value is complete: close containers as their brackets come, until
+    // a new value must be read.
+    for (;;) {
+      if (frames_.empty()) {
+        SkipSpace();
+        if (p_ != end_) return Unexpected(p_, "end of input after the top-level value");
+        *out = std::move(*values_.at(0));
+        values_.Clear();
         return Status::OK();
       }
-      frames_.push_back(Frame{object, object ? State::kKey : State::kValue, values_.size()});
-      *opened = true;
-      if (object) return ReadKey();
-      return Status::OK();
+      Frame& f = frames_.back();
+      f.state = State::kAfter;
+      SkipSpace();
+      if (p_ == end_) return Error(p_, "unexpected end of input");
+      c = *p_;
+      if (c == ',') {
+        ++p_;
+        if (f.object) {
+          FEDRA_RETURN_IF_ERROR(ReadKey());
+        } else {
+          f.state = State::kValue;
+          values_.Push(1);
+        }
+        break;
+      }
+      if (c == (f.object ? '}' : ']')) {
+        ++p_;
+        Close();
+        continue;
+      }
+      return Unexpected(p_, f.object ? "',' or '}'" : "',' or ']'");
     }
+  }
+}
+
+void Parser::Close() {
+  Frame f = frames_.back();
+  frames_.pop_back();
+  Value* run = values_.at(f.start);
+  size_t n = values_.size() - f.start;
+  Value v;
+  if (f.object) {
+    auto* entries = reinterpret_cast<ObjectEntry*>(run);
+    v = arena_.ObjectOf(entries, SortMembers(entries, n / 2));
+  } else {
+    v = arena_.ArrayOf(run, n);
+  }
+  values_.Forget(f.start);
+  Place(values_.back(), std::move(v));
+}
+
+Status Parser::ReadScalar(char c, Value* slot) {
+  switch (c) {
     case '"':
-      return ReadString(v);
+      return ReadString(slot);
     case 't':
-      return ReadLiteral("true", Value::Bool(true), v);
+      return ReadLiteral("true", Value::Bool(true), slot);
     case 'f':
-      return ReadLiteral("false", Value::Bool(false), v);
+      return ReadLiteral("false", Value::Bool(false), slot);
     case 'n':
-      return ReadLiteral("null", Value::Null(), v);
+      return ReadLiteral("null", Value::Null(), slot);
     default:
-      if (c == '-' || IsDigit(c)) return ReadNumber(v);
+      if (c == '-' || IsDigit(c)) return ReadNumber(slot);
       return Unexpected(p_, "a value");
   }
 }
@@ -226,9 +376,7 @@ Status Parser::ReadKey() {
   SkipSpace();
   if (p_ == end_) return Error(p_, "unexpected end of input");
   if (*p_ != '"') return Unexpected(p_, "a string object key");
-  Value key;
-  FEDRA_RETURN_IF_ERROR(ReadString(&key));
-  values_.push_back(std::move(key));
+  FEDRA_RETURN_IF_ERROR(ReadString(values_.Push(2)));
   frames_.back().state = State::kValue;
   SkipSpace();
   if (p_ == end_) return Error(p_, "unexpected end of input");
@@ -242,7 +390,7 @@ Status Parser::ReadLiteral(std::string_view word, Value v, Value* out) {
     return Error(p_, "invalid literal, expected " + std::string(word));
   }
   p_ += word.size();
-  *out = std::move(v);
+  Place(out, std::move(v));
   return Status::OK();
 }
 
@@ -280,7 +428,7 @@ Status Parser::ReadNumber(Value* v) {
   if (simple && q - digits <= 18) {
     int64_t n = 0;
     for (const char* d = digits; d < q; ++d) n = n * 10 + (*d - '0');
-    *v = Value::Int(neg ? -n : n);
+    Place(v, Value::Int(neg ? -n : n));
     return Status::OK();
   }
   if (!num::Parse(std::string_view(start, static_cast<size_t>(q - start)), v)) {
@@ -298,7 +446,7 @@ Status Parser::ReadString(Value* v) {
     if (q == end_) break;
     unsigned char c = static_cast<unsigned char>(*q);
     if (c == '"') {
-      *v = arena_.String(std::string_view(p_, static_cast<size_t>(q - p_)));
+      Place(v, arena_.String(std::string_view(p_, static_cast<size_t>(q - p_))));
       p_ = q + 1;
       return Status::OK();
     }
@@ -314,7 +462,7 @@ Status Parser::ReadString(Value* v) {
   while (q < end_) {
     unsigned char c = static_cast<unsigned char>(*q);
     if (c == '"') {
-      *v = arena_.String(std::string_view(scratch_));
+      Place(v, arena_.String(std::string_view(scratch_)));
       p_ = q + 1;
       return Status::OK();
     }
@@ -387,9 +535,11 @@ std::string Parser::Path() const {
   for (size_t i = 0; i < frames_.size(); ++i) {
     const Frame& f = frames_[i];
     if (f.state != State::kValue) continue;
+    // The run ends where the next container's starts (or at the top of the
+    // stack); its last slot is the value being read, after its key.
     size_t end = i + 1 < frames_.size() ? frames_[i + 1].start : values_.size();
     if (f.object) {
-      const Value& key = values_[end - 1];
+      const Value& key = *values_.at(end - 2);
       std::string_view k = key.str();
       bool ident = !k.empty() && !IsDigit(k[0]);
       for (char c : k) {
@@ -405,7 +555,7 @@ std::string Parser::Path() const {
       }
     } else {
       path.push_back('[');
-      path.append(std::to_string(end - f.start));
+      path.append(std::to_string(end - 1 - f.start));
       path.push_back(']');
     }
   }
@@ -462,9 +612,9 @@ Status ParseJson(std::string_view text, Value* out, std::string_view source, con
   buf->in_use = true;
   Status st = Parser(text, source, limits, buf).Run(out);
   buf->frames.clear();
-  buf->values.clear();  // an error leaves values pending
+  buf->values.Clear();  // an error leaves values pending
   // Do not keep the memory of one huge document for the thread's lifetime.
-  if (buf->values.capacity() > 4096) std::vector<Value>().swap(buf->values);
+  if (buf->values.capacity() > 4096) buf->values.Release();
   if (buf->frames.capacity() > 4096) std::vector<Frame>().swap(buf->frames);
   if (buf->scratch.capacity() > 65536) std::string().swap(buf->scratch);
   buf->in_use = false;

@@ -61,6 +61,50 @@ TEST(JsonTest, DuplicateKeysLastWins) {
   EXPECT_EQ(v.Find("a")->int_value(), 3);
 }
 
+// Objects are sorted as they close; the result must not depend on the input
+// order or on the object's size (small ones take another path than large).
+TEST(JsonTest, KeysInAnyOrderAndRepeated) {
+  std::mt19937 rng(3);
+  for (size_t n = 1; n <= 60; ++n) {
+    for (int round = 0; round < 4; ++round) {
+      std::vector<ObjectEntry> entries;
+      std::string doc = "{";
+      for (size_t i = 0; i < n; ++i) {
+        // Few distinct keys in some rounds, so that keys repeat; keys share
+        // prefixes and one is a prefix of another ("k1", "k1x").
+        size_t distinct = round % 2 == 0 ? n * 2 : n / 2 + 1;
+        std::string key = "k" + std::to_string(rng() % distinct) + std::string(rng() % 2, 'x');
+        if (round == 3) key = "k" + std::to_string(1000 + i);  // already in order
+        entries.emplace_back(Value::String(key), Value::Int(static_cast<int64_t>(i)));
+        doc += (i ? ", \"" : "\"") + key + "\": " + std::to_string(i);
+      }
+      doc += "}";
+      Value v = P(doc);
+      // Value::Object sorts separately and lets the last repeated key win.
+      Value expected = Value::Object(entries);
+      ASSERT_EQ(v, expected) << doc;
+      ASSERT_EQ(ToJson(v), ToJson(expected)) << doc;
+      for (size_t i = 1; i < v.size(); ++i) ASSERT_LT(v.object()[i - 1].first, v.object()[i].first) << doc;
+    }
+  }
+  // Repeated keys whose earlier values are containers, nested in arrays.
+  EXPECT_EQ(RoundTrip(R"([{"b": [1], "a": {"x": 1}, "b": {"y": [2]}, "a": 3, "c": [], "b": 4}])"),
+            R"([{"a":3,"b":4,"c":[]}])");
+  EXPECT_EQ(RoundTrip(R"({"": 1, "a": 2, "": 3})"), R"({"":3,"a":2})");
+}
+
+// Errors name the path through objects and arrays being built.
+TEST(JsonTest, ErrorPathsThroughNestedContainers) {
+  EXPECT_EQ(Err(R"([{"a": [1, {"b": x}]}])"),
+            "input:1:18: invalid JSON at $[0].a[1].b: unexpected character 'x', expected a value");
+  EXPECT_EQ(Err(R"({"z": 1, "a": [[], {}, [3, "q" 4]]})"),
+            "input:1:32: invalid JSON at $.a[2]: unexpected character '4', expected ',' or ']'");
+  EXPECT_EQ(Err(R"({"a": {"b": 1}, "c": {"d e": [true, nul]}})"),
+            "input:1:37: invalid JSON at $.c[\"d e\"][1]: invalid literal, expected null");
+  EXPECT_EQ(Err(R"([1, 2, {"k": 1, "k" 2}])"),
+            "input:1:21: invalid JSON at $[2].k: unexpected character '2', expected ':'");
+}
+
 TEST(JsonTest, StringEscapes) {
   EXPECT_EQ(P(R"("a\"b\\c\/d\b\f\n\r\t")").str(), "a\"b\\c/d\b\f\n\r\t");
   EXPECT_EQ(P(R"("\u00e9\u4e2d")").str(), "\xc3\xa9\xe4\xb8\xad");

@@ -424,22 +424,18 @@ Value NodeArena::String(std::string_view s) {
   return ValueAccess::Adopt(Kind::kString, Value::NumRep::kNone, n);
 }
 
-Value NodeArena::Array(Value* items, size_t n) {
-  if (n == 0) return Value::EmptyArray();
+Value NodeArena::ArrayOf(Value* items, size_t n) {
   auto* node = new (Allocate(sizeof(ItemsNode) + n * sizeof(Value))) ItemsNode(kArrayNode, n);
   node->kind |= kArenaNode;
-  Value* dst = node->begin();
-  for (size_t i = 0; i < n; ++i) new (&dst[i]) Value(std::move(items[i]));
+  std::memcpy(static_cast<void*>(node->begin()), static_cast<const void*>(items), n * sizeof(Value));
   return ValueAccess::Adopt(Kind::kArray, Value::NumRep::kNone, node);
 }
 
-Value NodeArena::Object(Value* kv, size_t pairs) {
-  if (pairs == 0) return Value::EmptyObject();
+Value NodeArena::ObjectOf(ObjectEntry* entries, size_t pairs) {
   auto* node = new (Allocate(sizeof(ObjectNode) + pairs * sizeof(ObjectEntry))) ObjectNode(pairs);
   node->kind |= kArenaNode;
-  ObjectEntry* dst = node->begin();
-  for (size_t i = 0; i < pairs; ++i) new (&dst[i]) ObjectEntry(std::move(kv[2 * i]), std::move(kv[2 * i + 1]));
-  return FinishObject(node);
+  std::memcpy(static_cast<void*>(node->begin()), static_cast<const void*>(entries), pairs * sizeof(ObjectEntry));
+  return ValueAccess::Adopt(Kind::kObject, Value::NumRep::kNone, node);
 }
 
 Value Value::Object(std::vector<ObjectEntry> entries) {

@@ -94,8 +94,13 @@ class NodeArena {
   NodeArena& operator=(const NodeArena&) = delete;
 
   Value String(std::string_view s);
-  Value Array(Value* items, size_t n);      // like MakeArray
-  Value Object(Value* kv, size_t pairs);    // like MakeObject
+  // Arrays and objects take over their elements by relocation: the bytes of
+  // each Value move into the node, and the caller's copies are dead storage
+  // afterwards (neither used nor destroyed). Value holds no pointer to
+  // itself, so a bitwise move is a move. `n` and `pairs` are at least 1.
+  Value ArrayOf(Value* items, size_t n);
+  // `entries` are sorted by key with no key repeated (the caller sorted them).
+  Value ObjectOf(ObjectEntry* entries, size_t pairs);
 
  private:
   void* Allocate(size_t node_bytes);
