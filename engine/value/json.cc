@@ -1,6 +1,7 @@
 #include "value/json.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstring>
 #include <new>
@@ -246,7 +247,10 @@ class Parser {
   // Reads `"key" :` of an object member into two new slots (the value's
   // slot stays undefined).
   Status ReadKey();
+  // Short plain strings are read inline; the rest by ReadLongString. The
+  // split keeps the common case free of the long path's register saves.
   Status ReadString(Value* v);
+  [[gnu::noinline]] Status ReadLongString(Value* v);
   Status ReadNumber(Value* v);
   Status ReadLiteral(std::string_view word, Value v, Value* out);
   // Builds the innermost container from its run into the slot before it.
@@ -371,7 +375,7 @@ Status Parser::ReadScalar(char c, Value* slot) {
   }
 }
 
-Status Parser::ReadKey() {
+inline Status Parser::ReadKey() {
   frames_.back().state = State::kKey;
   SkipSpace();
   if (p_ == end_) return Error(p_, "unexpected end of input");
@@ -437,7 +441,27 @@ Status Parser::ReadNumber(Value* v) {
   return Status::OK();
 }
 
-Status Parser::ReadString(Value* v) {
+inline Status Parser::ReadString(Value* v) {
+#if defined(__SSE2__)
+  // Most strings (keys, names, labels) are short and plain: when the first
+  // special byte of the 16 after the opening quote is the closing quote, the
+  // block just tested holds the whole string.
+  if (end_ - p_ > 16) {
+    unsigned special = SpecialMask16(p_ + 1);
+    if (special != 0) {
+      size_t n = static_cast<size_t>(std::countr_zero(special));
+      if (p_[1 + n] == '"') {
+        Place(v, arena_.ShortString(p_ + 1, n));
+        p_ += n + 2;
+        return Status::OK();
+      }
+    }
+  }
+#endif
+  return ReadLongString(v);
+}
+
+Status Parser::ReadLongString(Value* v) {
   const char* open = p_;
   const char* q = ++p_;
   // Fast path: no escapes, ASCII or valid UTF-8 copied straight from input.

@@ -114,6 +114,47 @@ TEST(JsonTest, StringEscapes) {
   EXPECT_EQ(P("\"caf\xc3\xa9\"").str(), "caf\xc3\xa9");
 }
 
+// Strings are read 16 bytes at a time, short ones straight from the first
+// block: every length, with an escape, a multi-byte character, a control
+// character or bad UTF-8 at every position, and closing quotes at every
+// distance from the end of the input, read the same as byte by byte.
+TEST(JsonTest, StringsAcrossBlockBoundaries) {
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string plain(n, 'a');
+    for (size_t i = 0; i < n; ++i) plain[i] = static_cast<char>('a' + i % 26);
+    for (size_t tail = 0; tail <= 20; ++tail) {
+      // `tail` bytes of whitespace after the closing quote.
+      EXPECT_EQ(P("\"" + plain + "\"" + std::string(tail, ' ')).str(), plain) << n << " " << tail;
+      EXPECT_EQ(P("[\"" + plain + "\"" + std::string(tail, ' ') + "]").array()[0].str(), plain);
+    }
+    EXPECT_EQ(Err("[\"" + plain), "input:1:2: invalid JSON at $[0]: unterminated string");
+    for (size_t at = 0; at <= n; ++at) {
+      std::string head = plain.substr(0, at), rest = plain.substr(at);
+      EXPECT_EQ(P("\"" + head + "\\n" + rest + "\"").str(), head + "\n" + rest) << n << " " << at;
+      EXPECT_EQ(P("\"" + head + "\\u00e9" + rest + "\"").str(), head + "\xc3\xa9" + rest) << n << " " << at;
+      EXPECT_EQ(P("\"" + head + "\xe4\xb8\xad" + rest + "\"").str(), head + "\xe4\xb8\xad" + rest);
+      std::string col = std::to_string(at + 3);
+      EXPECT_EQ(Err("[\"" + head + "\t" + rest + "\"]"),
+                "input:1:" + col + ": invalid JSON at $[0]: invalid control character in string");
+      EXPECT_EQ(Err("[\"" + head + "\xff" + rest + "\"]"), "input:1:" + col + ": invalid JSON at $[0]: invalid UTF-8 in string");
+      EXPECT_EQ(Err("[\"" + head + "\\q" + rest + "\"]"),
+                "input:1:" + col + ": invalid JSON at $[0]: invalid escape sequence in string");
+    }
+  }
+  // Many short strings of mixed lengths fill several chunks of the node
+  // arena, so some land at the very end of one.
+  std::string doc = "[";
+  std::vector<std::string> expected;
+  for (int i = 0; i < 5000; ++i) {
+    expected.push_back(std::string(static_cast<size_t>(i % 17), static_cast<char>('a' + i % 26)));
+    doc += (i ? ",\"" : "\"") + expected.back() + "\"";
+  }
+  doc += "]";
+  Value v = P(doc);
+  ASSERT_EQ(v.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) ASSERT_EQ(v.array()[i].str(), expected[i]) << i;
+}
+
 TEST(JsonTest, RoundTripCanonical) {
   EXPECT_EQ(RoundTrip(R"( { "z" : 1 , "a" : [ true , null , "s" ] } )"), R"({"a":[true,null,"s"],"z":1})");
   EXPECT_EQ(RoundTrip("[1.0, 2.50, -0, 1e2, 0.1]"), "[1,2.5,0,100,0.1]");

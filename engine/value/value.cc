@@ -404,26 +404,6 @@ void* NodeArena::AllocateSlow(size_t need) {
   return at + sizeof owner;
 }
 
-// The common case, a node that fits the current chunk, inline for the
-// builders below.
-inline void* NodeArena::Allocate(size_t node_bytes) {
-  size_t need = (sizeof(ArenaChunk*) + node_bytes + 7) & ~size_t{7};
-  if (need > static_cast<size_t>(end_ - next_)) return AllocateSlow(need);
-  char* at = next_;
-  next_ += need;
-  ++allocated_;
-  std::memcpy(at, &chunk_, sizeof chunk_);
-  return at + sizeof chunk_;
-}
-
-Value NodeArena::String(std::string_view s) {
-  auto* n = new (Allocate(sizeof(StringNode) + s.size() + 1)) StringNode(s.size());
-  n->kind |= kArenaNode;
-  if (!s.empty()) std::memcpy(n->data(), s.data(), s.size());
-  n->data()[s.size()] = '\0';
-  return ValueAccess::Adopt(Kind::kString, Value::NumRep::kNone, n);
-}
-
 Value NodeArena::ArrayOf(Value* items, size_t n) {
   auto* node = new (Allocate(sizeof(ItemsNode) + n * sizeof(Value))) ItemsNode(kArrayNode, n);
   node->kind |= kArenaNode;

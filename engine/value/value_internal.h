@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <new>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -94,6 +96,11 @@ class NodeArena {
   NodeArena& operator=(const NodeArena&) = delete;
 
   Value String(std::string_view s);
+  // The same for a string of fewer than 16 bytes at `s` when 16 bytes may be
+  // read there (the JSON parser's short strings): the bytes are copied as
+  // one 16-byte block, which lands in the node and the chunk's free space
+  // after it (a node this small always comes from the current chunk).
+  Value ShortString(const char* s, size_t n);
   // Arrays and objects take over their elements by relocation: the bytes of
   // each Value move into the node, and the caller's copies are dead storage
   // afterwards (neither used nor destroyed). Value holds no pointer to
@@ -140,6 +147,39 @@ struct ValueAccess {
     return v;
   }
 };
+
+// The common case of NodeArena's allocation and its string builders are
+// inline: the JSON parser makes one string node per key and string.
+inline void* NodeArena::Allocate(size_t node_bytes) {
+  size_t need = (sizeof(ArenaChunk*) + node_bytes + 7) & ~size_t{7};
+  if (need > static_cast<size_t>(end_ - next_)) return AllocateSlow(need);
+  char* at = next_;
+  next_ += need;
+  ++allocated_;
+  std::memcpy(at, &chunk_, sizeof chunk_);
+  return at + sizeof chunk_;
+}
+
+inline Value NodeArena::String(std::string_view s) {
+  auto* n = new (Allocate(sizeof(StringNode) + s.size() + 1)) StringNode(s.size());
+  n->kind |= kArenaNode;
+  if (!s.empty()) std::memcpy(n->data(), s.data(), s.size());
+  n->data()[s.size()] = '\0';
+  return ValueAccess::Adopt(Kind::kString, Value::NumRep::kNone, n);
+}
+
+inline Value NodeArena::ShortString(const char* s, size_t n) {
+  auto* node = new (Allocate(sizeof(StringNode) + n + 1)) StringNode(n);
+  node->kind |= kArenaNode;
+  char* d = node->data();
+  if (end_ - d >= 16) {
+    std::memcpy(d, s, 16);
+  } else {
+    std::memcpy(d, s, n);
+  }
+  d[n] = '\0';
+  return ValueAccess::Adopt(Kind::kString, Value::NumRep::kNone, node);
+}
 
 }  // namespace fedra
 
