@@ -61,7 +61,6 @@ enum class State : uint8_t {
 
 struct Frame {
   bool object;
-  State state;
   size_t start;  // first slot in PendingValues that belongs to this container
 };
 
@@ -130,9 +129,9 @@ class PendingValues {
 // An object's run of key, value slots is read as entries in place.
 static_assert(sizeof(ObjectEntry) == 2 * sizeof(Value) && offsetof(ObjectEntry, second) == sizeof(Value));
 
-// A pending slot is undefined until its value is read: constructing over it
-// replaces nothing that would need releasing.
-inline void Place(Value* slot, Value v) { new (slot) Value(std::move(v)); }
+// A pending slot is undefined until its value is read; the value is then
+// constructed over it (`new (slot) Value(...)`, which replaces nothing that
+// would need releasing), straight from the builder that returns it.
 
 // Moves an entry's bytes (see PendingValues); `to` is dead storage.
 inline void Relocate(ObjectEntry* to, const ObjectEntry* from) {
@@ -270,6 +269,9 @@ class Parser {
   std::string_view source_;
   const JsonLimits& limits_;
   std::vector<Frame>& frames_;
+  // Where the innermost container is; the ones around it are all reading a
+  // value (the container inside them).
+  State state_ = State::kValue;
   PendingValues& values_;
   std::string& scratch_;
 };
@@ -295,9 +297,10 @@ Status Parser::Run(Value* out) {
       bool object = c == '{';
       if (p_ < end_ && *p_ == (object ? '}' : ']')) {
         ++p_;
-        Place(values_.back(), object ? Value::EmptyObject() : Value::EmptyArray());
+        new (values_.back()) Value(object ? Value::EmptyObject() : Value::EmptyArray());
       } else {
-        frames_.push_back(Frame{object, State::kValue, values_.size()});
+        frames_.push_back(Frame{object, values_.size()});
+        state_ = State::kValue;
         if (object) {
           FEDRA_RETURN_IF_ERROR(ReadKey());
         } else {
@@ -319,7 +322,7 @@ Status Parser::Run(Value* out) {
         return Status::OK();
       }
       Frame& f = frames_.back();
-      f.state = State::kAfter;
+      state_ = State::kAfter;
       SkipSpace();
       if (p_ == end_) return Error(p_, "unexpected end of input");
       c = *p_;
@@ -328,7 +331,7 @@ Status Parser::Run(Value* out) {
         if (f.object) {
           FEDRA_RETURN_IF_ERROR(ReadKey());
         } else {
-          f.state = State::kValue;
+          state_ = State::kValue;
           values_.Push(1);
         }
         break;
@@ -348,15 +351,13 @@ void Parser::Close() {
   frames_.pop_back();
   Value* run = values_.at(f.start);
   size_t n = values_.size() - f.start;
-  Value v;
+  values_.Forget(f.start);
   if (f.object) {
     auto* entries = reinterpret_cast<ObjectEntry*>(run);
-    v = arena_.ObjectOf(entries, SortMembers(entries, n / 2));
+    new (values_.back()) Value(arena_.ObjectOf(entries, SortMembers(entries, n / 2)));
   } else {
-    v = arena_.ArrayOf(run, n);
+    new (values_.back()) Value(arena_.ArrayOf(run, n));
   }
-  values_.Forget(f.start);
-  Place(values_.back(), std::move(v));
 }
 
 Status Parser::ReadScalar(char c, Value* slot) {
@@ -376,12 +377,16 @@ Status Parser::ReadScalar(char c, Value* slot) {
 }
 
 inline Status Parser::ReadKey() {
-  frames_.back().state = State::kKey;
+  state_ = State::kKey;
   SkipSpace();
   if (p_ == end_) return Error(p_, "unexpected end of input");
   if (*p_ != '"') return Unexpected(p_, "a string object key");
   FEDRA_RETURN_IF_ERROR(ReadString(values_.Push(2)));
-  frames_.back().state = State::kValue;
+  state_ = State::kValue;
+  if (p_ < end_ && *p_ == ':') {  // the usual layout, "key": value
+    ++p_;
+    return Status::OK();
+  }
   SkipSpace();
   if (p_ == end_) return Error(p_, "unexpected end of input");
   if (*p_ != ':') return Unexpected(p_, "':'");
@@ -394,7 +399,7 @@ Status Parser::ReadLiteral(std::string_view word, Value v, Value* out) {
     return Error(p_, "invalid literal, expected " + std::string(word));
   }
   p_ += word.size();
-  Place(out, std::move(v));
+  new (out) Value(std::move(v));
   return Status::OK();
 }
 
@@ -432,7 +437,7 @@ Status Parser::ReadNumber(Value* v) {
   if (simple && q - digits <= 18) {
     int64_t n = 0;
     for (const char* d = digits; d < q; ++d) n = n * 10 + (*d - '0');
-    Place(v, Value::Int(neg ? -n : n));
+    new (v) Value(Value::Int(neg ? -n : n));
     return Status::OK();
   }
   if (!num::Parse(std::string_view(start, static_cast<size_t>(q - start)), v)) {
@@ -451,7 +456,7 @@ inline Status Parser::ReadString(Value* v) {
     if (special != 0) {
       size_t n = static_cast<size_t>(std::countr_zero(special));
       if (p_[1 + n] == '"') {
-        Place(v, arena_.ShortString(p_ + 1, n));
+        new (v) Value(arena_.ShortString(p_ + 1, n));
         p_ += n + 2;
         return Status::OK();
       }
@@ -470,7 +475,7 @@ Status Parser::ReadLongString(Value* v) {
     if (q == end_) break;
     unsigned char c = static_cast<unsigned char>(*q);
     if (c == '"') {
-      Place(v, arena_.String(std::string_view(p_, static_cast<size_t>(q - p_))));
+      new (v) Value(arena_.String(std::string_view(p_, static_cast<size_t>(q - p_))));
       p_ = q + 1;
       return Status::OK();
     }
@@ -486,7 +491,7 @@ Status Parser::ReadLongString(Value* v) {
   while (q < end_) {
     unsigned char c = static_cast<unsigned char>(*q);
     if (c == '"') {
-      Place(v, arena_.String(std::string_view(scratch_)));
+      new (v) Value(arena_.String(std::string_view(scratch_)));
       p_ = q + 1;
       return Status::OK();
     }
@@ -558,7 +563,7 @@ std::string Parser::Path() const {
   std::string path = "$";
   for (size_t i = 0; i < frames_.size(); ++i) {
     const Frame& f = frames_[i];
-    if (f.state != State::kValue) continue;
+    if (i + 1 == frames_.size() && state_ != State::kValue) continue;
     // The run ends where the next container's starts (or at the top of the
     // stack); its last slot is the value being read, after its key.
     size_t end = i + 1 < frames_.size() ? frames_[i + 1].start : values_.size();

@@ -31,7 +31,7 @@ enum NodeKind : uint8_t {
 // Characters follow the header in the same allocation (one malloc per string).
 struct StringNode : detail::Node {
   size_t len;
-  explicit StringNode(size_t n) : Node(kStringNode), len(n) {}
+  explicit StringNode(size_t n, uint8_t kind = kStringNode) : Node(kind), len(n) {}
   const char* data() const { return reinterpret_cast<const char*>(this + 1); }
   char* data() { return reinterpret_cast<char*>(this + 1); }
   std::string_view view() const { return std::string_view(data(), len); }
@@ -161,16 +161,14 @@ inline void* NodeArena::Allocate(size_t node_bytes) {
 }
 
 inline Value NodeArena::String(std::string_view s) {
-  auto* n = new (Allocate(sizeof(StringNode) + s.size() + 1)) StringNode(s.size());
-  n->kind |= kArenaNode;
+  auto* n = new (Allocate(sizeof(StringNode) + s.size() + 1)) StringNode(s.size(), kStringNode | kArenaNode);
   if (!s.empty()) std::memcpy(n->data(), s.data(), s.size());
   n->data()[s.size()] = '\0';
   return ValueAccess::Adopt(Kind::kString, Value::NumRep::kNone, n);
 }
 
 inline Value NodeArena::ShortString(const char* s, size_t n) {
-  auto* node = new (Allocate(sizeof(StringNode) + n + 1)) StringNode(n);
-  node->kind |= kArenaNode;
+  auto* node = new (Allocate(sizeof(StringNode) + n + 1)) StringNode(n, kStringNode | kArenaNode);
   char* d = node->data();
   if (end_ - d >= 16) {
     std::memcpy(d, s, 16);
