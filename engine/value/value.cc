@@ -404,20 +404,6 @@ void* NodeArena::AllocateSlow(size_t need) {
   return at + sizeof owner;
 }
 
-Value NodeArena::ArrayOf(Value* items, size_t n) {
-  auto* node = new (Allocate(sizeof(ItemsNode) + n * sizeof(Value))) ItemsNode(kArrayNode, n);
-  node->kind |= kArenaNode;
-  std::memcpy(static_cast<void*>(node->begin()), static_cast<const void*>(items), n * sizeof(Value));
-  return ValueAccess::Adopt(Kind::kArray, Value::NumRep::kNone, node);
-}
-
-Value NodeArena::ObjectOf(ObjectEntry* entries, size_t pairs) {
-  auto* node = new (Allocate(sizeof(ObjectNode) + pairs * sizeof(ObjectEntry))) ObjectNode(pairs);
-  node->kind |= kArenaNode;
-  std::memcpy(static_cast<void*>(node->begin()), static_cast<const void*>(entries), pairs * sizeof(ObjectEntry));
-  return ValueAccess::Adopt(Kind::kObject, Value::NumRep::kNone, node);
-}
-
 Value Value::Object(std::vector<ObjectEntry> entries) {
   return ObjectFrom(std::span<ObjectEntry>(entries));
 }

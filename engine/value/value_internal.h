@@ -55,7 +55,7 @@ struct ItemsNode : detail::Node {
 // Entries sorted by key, keys unique; stored after the header like ItemsNode.
 struct ObjectNode : detail::Node {
   size_t size;
-  explicit ObjectNode(size_t n) : Node(kObjectNode), size(n) {}
+  explicit ObjectNode(size_t n, uint8_t kind = kObjectNode) : Node(kind), size(n) {}
   ObjectEntry* begin() { return reinterpret_cast<ObjectEntry*>(this + 1); }
   const ObjectEntry* begin() const { return reinterpret_cast<const ObjectEntry*>(this + 1); }
   std::span<const ObjectEntry> entries() const { return {begin(), size}; }
@@ -148,8 +148,8 @@ struct ValueAccess {
   }
 };
 
-// The common case of NodeArena's allocation and its string builders are
-// inline: the JSON parser makes one string node per key and string.
+// NodeArena's common allocation and its builders are inline: the JSON
+// parser calls them for every string, key and container.
 inline void* NodeArena::Allocate(size_t node_bytes) {
   size_t need = (sizeof(ArenaChunk*) + node_bytes + 7) & ~size_t{7};
   if (need > static_cast<size_t>(end_ - next_)) return AllocateSlow(need);
@@ -177,6 +177,18 @@ inline Value NodeArena::ShortString(const char* s, size_t n) {
   }
   d[n] = '\0';
   return ValueAccess::Adopt(Kind::kString, Value::NumRep::kNone, node);
+}
+
+inline Value NodeArena::ArrayOf(Value* items, size_t n) {
+  auto* node = new (Allocate(sizeof(ItemsNode) + n * sizeof(Value))) ItemsNode(kArrayNode | kArenaNode, n);
+  std::memcpy(static_cast<void*>(node->begin()), static_cast<const void*>(items), n * sizeof(Value));
+  return ValueAccess::Adopt(Kind::kArray, Value::NumRep::kNone, node);
+}
+
+inline Value NodeArena::ObjectOf(ObjectEntry* entries, size_t pairs) {
+  auto* node = new (Allocate(sizeof(ObjectNode) + pairs * sizeof(ObjectEntry))) ObjectNode(pairs, kObjectNode | kArenaNode);
+  std::memcpy(static_cast<void*>(node->begin()), static_cast<const void*>(entries), pairs * sizeof(ObjectEntry));
+  return ValueAccess::Adopt(Kind::kObject, Value::NumRep::kNone, node);
 }
 
 }  // namespace fedra
