@@ -55,7 +55,7 @@ TEST(CompilerStages, NamesAreKnownAndOrdered) {
   std::vector<std::string> names;
   for (const auto& st : compile::Stages()) names.push_back(st.name);
   std::vector<std::string> want{"resolve_packages", "build_rule_tree", "lower_rules",
-                                "check_safety",     "check_recursion", "build_indexes"};
+                                "check_safety",     "plan_steps",       "check_recursion", "build_indexes"};
   EXPECT_EQ(names, want);
 }
 

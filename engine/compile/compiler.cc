@@ -1,6 +1,7 @@
 #include "compile/compiler.h"
 
 #include "compile/safety.h"
+#include "compile/steps.h"
 
 namespace fedra::compile {
 
@@ -100,6 +101,10 @@ void CheckSafety(CompileState* state) {
   for (ir::Rule* r : state->all_rules) CheckRuleSafety(r, &state->errors);
 }
 
+void PlanAllSteps(CompileState* state) {
+  for (ir::Rule* r : state->all_rules) PlanRuleSteps(r);
+}
+
 }  // namespace
 
 const std::vector<Stage>& Stages() {
@@ -108,6 +113,7 @@ const std::vector<Stage>& Stages() {
       {"build_rule_tree", BuildRuleTree},
       {"lower_rules", LowerRules},
       {"check_safety", CheckSafety},
+      {"plan_steps", PlanAllSteps},
       {"check_recursion", CheckRecursion},
       {"build_indexes", BuildIndexes},
   };
@@ -133,6 +139,7 @@ Status CompileQuery(const PolicySet::Impl& impl, const ast::Body& body, Compiled
   out->num_slots = lowerer.num_slots();
   if (errors.empty()) CheckQuerySafety(&out->body, out->num_slots, &errors);
   if (!errors.empty()) return errors.front();
+  PlanSteps(&out->body);
   return Status::OK();
 }
 

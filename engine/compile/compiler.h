@@ -11,6 +11,8 @@
 //   lower_rules       AST -> IR with names resolved (needs build_rule_tree:
 //                     calls resolve against function nodes)
 //   check_safety      body reordering, unsafe variables (needs lower_rules)
+//   plan_steps        which expressions run as straight-line steps
+//                     (needs check_safety: reads final bodies)
 //   check_recursion   rule dependency cycles (needs lower_rules)
 //   build_indexes     equality indexes on input for large rule sets
 //                     (needs check_safety: reads final bodies)

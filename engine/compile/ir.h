@@ -65,6 +65,10 @@ struct Term {
   TermOp op = TermOp::kConst;
   // True when the term mentions a local variable (so it is not a constant).
   bool has_vars = false;
+  // True when the term has one value at most once its locals are bound: it
+  // calls no relation builtin (walk) nor print outside nested bodies. Set
+  // by the plan_steps stage (compile/steps.h); false until then.
+  bool single = false;
   uint32_t slot = 0;  // kLocal
   Location loc;
   Value value;        // kConst
@@ -129,6 +133,13 @@ struct Expr {
   // For a query's top-level expressions: the position in the source query
   // (bodies may be reordered); -1 elsewhere.
   int query_index = -1;
+  // Straight-line steps (compile/steps.h). `step`: the expression has one
+  // solution at most once every local in `reads_a` and `reads_b` (those
+  // sides read outside nested bodies and templates) is bound; a
+  // `local = term` expression also when the local is unbound and the other
+  // side's reads are bound. False until the steps stage has looked.
+  bool step = false;
+  std::vector<uint32_t> reads_a, reads_b;
 };
 
 struct Body {

@@ -42,6 +42,7 @@ Evaluator::Evaluator(const PolicySet::Impl& ps, const EvalOptions& options)
       options_(options),
       scratch_(Scratch::Acquire()),
       frames_(scratch_->frames),
+      temps_(scratch_->temps),
       cur_path_(scratch_->cur_path),
       expr_values_(scratch_->expr_values) {
   bctx_.strict = options.strict_builtin_errors;
@@ -115,8 +116,30 @@ Status Evaluator::Run(const compile::CompiledQuery& query, ResultSet* out) {
 }
 
 Flow Evaluator::EvalBody(const ir::Body& body, size_t i, Cont k) {
-  if (i == body.exprs.size()) return k();
-  return EvalExpr(body.exprs[i], [&]() -> Flow { return EvalBody(body, i + 1, k); });
+  const size_t n = body.exprs.size();
+  if (i == n) return k();
+  // Steps with one solution run in this loop; the first generator nests
+  // the rest of the body in its continuation.
+  const size_t mark = temps_.Mark();
+  BoundSlots bound;
+  Flow f = Flow::kContinue;
+  for (;; ++i) {
+    if (i == n) {
+      f = k();
+      break;
+    }
+    const ir::Expr& e = body.exprs[i];
+    const Step s = EvalStep(e, &bound);
+    if (s == Step::kHolds) continue;
+    if (s == Step::kError) f = Flow::kError;
+    if (s == Step::kComplex) {
+      f = EvalExprUnchecked(e, [&]() -> Flow { return EvalBody(body, i + 1, k); });
+    }
+    break;
+  }
+  for (size_t j = 0; j < bound.size(); ++j) frame_[bound.data()[j]] = nullptr;
+  temps_.PopTo(mark);
+  return f;
 }
 
 Flow Evaluator::EvalExpr(const ir::Expr& e, Cont k) {

@@ -146,20 +146,53 @@ Status Evaluator::DefaultValue(const ir::RuleNode* node, Value* out) {
   return f == Flow::kError ? error_ : Status::OK();
 }
 
+namespace {
+
+// Early exit, as OPA does it: a rule whose values are constants gives the
+// same value for every solution of a body, so its search stops at the
+// first; and once a value is known, a rule whose constants all equal it
+// can add nothing (later solutions' errors are not raised, as in OPA).
+bool ConstValued(const ir::Rule& r) {
+  if (!r.value.is_const()) return false;
+  for (const auto& branch : r.elses) {
+    if (!branch.first.is_const()) return false;
+  }
+  return true;
+}
+
+bool CannotChange(const ir::Rule& r, const Value& result) {
+  if (result.is_undefined() || !ConstValued(r) || r.value.value != result) return false;
+  for (const auto& branch : r.elses) {
+    if (branch.first.value != result) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Flow Evaluator::MergeRuleValue(const ir::Rule& r, const std::span<const Value>* args, Value* result,
+                               const char* conflict, const Location& loc) {
+  if (CannotChange(r, *result)) return Flow::kContinue;
+  const Flow after = ConstValued(r) ? Flow::kStop : Flow::kContinue;
+  Flow f = EvalRuleBodies(r, args, [&](const ir::Term& value) -> Flow {
+    return EvalTerm(value, [&](const Value& v) -> Flow {
+      if (result->is_undefined()) {
+        *result = v;
+      } else if (*result != v) {
+        return Fail(Status::ConflictError(conflict, loc));
+      }
+      return after;
+    });
+  });
+  return f == Flow::kError ? f : Flow::kContinue;
+}
+
 Status Evaluator::EvalComplete(const ir::RuleNode* node, Value* out) {
   Value result;
   FEDRA_RETURN_IF_ERROR(ForEachCandidate(node, [&](const ir::Rule* r) -> Flow {
-    return EvalRuleBodies(*r, nullptr, [&](const ir::Term& value) -> Flow {
-      return EvalTerm(value, [&](const Value& v) -> Flow {
-        if (result.is_undefined()) {
-          result = v;
-        } else if (result != v) {
-          // Reported at the rule whose value disagreed, as OPA does.
-          return Fail(Status::ConflictError("complete rules must not produce multiple outputs", r->loc));
-        }
-        return Flow::kContinue;
-      });
-    });
+    // Reported at the rule whose value disagreed, as OPA does.
+    return MergeRuleValue(*r, nullptr, &result, "complete rules must not produce multiple outputs",
+                          r->loc);
   }));
   if (result.is_undefined()) FEDRA_RETURN_IF_ERROR(DefaultValue(node, &result));
   *out = std::move(result);
@@ -334,24 +367,22 @@ Status Evaluator::EvalObject(const ir::RuleNode* node, Value* out) {
 Flow Evaluator::CallFunction(const ir::RuleNode* node, const ir::Term& t, std::span<const Value> args,
                              ValueCont k) {
   Value result;
+  if (FunctionResult(node, t, args, &result) == Flow::kError) return Flow::kError;
+  if (result.is_undefined()) return Flow::kContinue;
+  return k(result);
+}
+
+Flow Evaluator::FunctionResult(const ir::RuleNode* node, const ir::Term& t,
+                               std::span<const Value> args, Value* out) {
+  Value& result = *out;
   for (const auto& r : node->rules) {
-    Flow f = EvalRuleBodies(*r, &args, [&](const ir::Term& value) -> Flow {
-      return EvalTerm(value, [&](const Value& v) -> Flow {
-        if (result.is_undefined()) {
-          result = v;
-        } else if (result != v) {
-          return Fail(Status::ConflictError(
-              "functions must not produce multiple outputs for same inputs", t.loc));
-        }
-        return Flow::kContinue;
-      });
-    });
+    Flow f = MergeRuleValue(*r, &args, &result,
+                            "functions must not produce multiple outputs for same inputs", t.loc);
     if (f == Flow::kError) return f;
   }
   // A failed default leaves its error in error_.
   if (result.is_undefined() && !DefaultValue(node, &result).ok()) return Flow::kError;
-  if (result.is_undefined()) return Flow::kContinue;
-  return k(result);
+  return Flow::kContinue;
 }
 
 }  // namespace fedra::eval

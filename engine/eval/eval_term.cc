@@ -215,6 +215,20 @@ Flow Evaluator::EvalTemplate(const ir::Term& t, ValueCont k) {
 Flow Evaluator::EvalCall(const ir::Term& t, ValueCont k) {
   const ir::Callable* c = t.callee;
   if (c->kind == ir::Callable::Kind::kPrint) return CallPrint(t, k);
+  if (t.single && IsGround(t)) {
+    // One value (compile/steps.h): computed without continuations, its
+    // temporaries released once k has run.
+    const size_t mark = temps_.Mark();
+    const Value* v = nullptr;
+    Flow f = Flow::kContinue;
+    switch (CallValue(t, &v)) {
+      case Got::kValue: f = k(*v); break;
+      case Got::kUndefined: break;
+      case Got::kError: f = Flow::kError; break;
+    }
+    temps_.PopTo(mark);
+    return f;
+  }
   // Arguments live on the stack for the common arities (no allocation),
   // as aliases of their values (no reference counting; see ArgAliases).
   const size_t n = t.items.size();
@@ -341,18 +355,24 @@ Flow Evaluator::CallWithArgs(const ir::Callable* c, const ir::Term& t, std::span
   return Flow::kContinue;
 }
 
+Flow Evaluator::BuiltinResult(const ir::Callable* c, const ir::Term& t,
+                              std::span<const Value> args, Value* out) {
+  const builtins::Builtin* b = c->builtin;
+  Status s = b->fn(bctx_, args, out);
+  if (s.ok()) return Flow::kContinue;
+  *out = Value();
+  if (s.code() == StatusCode::kEvalCancelError) return Fail(std::move(s));
+  if (!options_.strict_builtin_errors && s.code() != StatusCode::kEvalConflictError) {
+    return Flow::kContinue;  // undefined, as OPA outside strict mode
+  }
+  return Fail(Status(s.code(), b->name + ": " + std::string(s.message()), t.loc));
+}
+
 Flow Evaluator::CallBuiltin(const ir::Callable* c, const ir::Term& t, std::span<const Value> args,
                             ValueCont k) {
   const builtins::Builtin* b = c->builtin;
   Value out;
-  Status s = b->fn(bctx_, args, &out);
-  if (!s.ok()) {
-    if (s.code() == StatusCode::kEvalCancelError) return Fail(std::move(s));
-    if (!options_.strict_builtin_errors && s.code() != StatusCode::kEvalConflictError) {
-      return Flow::kContinue;
-    }
-    return Fail(Status(s.code(), b->name + ": " + std::string(s.message()), t.loc));
-  }
+  if (BuiltinResult(c, t, args, &out) == Flow::kError) return Flow::kError;
   if (out.is_undefined()) return Flow::kContinue;
   if (b->relation) {
     if (!out.is_array()) return Flow::kContinue;

@@ -29,6 +29,7 @@
 #include "builtins/registry.h"
 #include "compile/ir.h"
 #include "compile/policy.h"
+#include "eval/inline_buffer.h"
 #include "eval/scratch.h"
 #include "fedra/engine.h"
 
@@ -102,10 +103,28 @@ class Evaluator {
   // Bodies and expressions (eval_body.cc).
   Flow EvalBody(const ir::Body& body, size_t i, Cont k);
   Flow EvalExpr(const ir::Expr& e, Cont k);
+  Flow EvalExprUnchecked(const ir::Expr& e, Cont k) {
+    return e.with.empty() ? EvalExprCore(e, k) : EvalWith(e, k);
+  }
   Flow EvalExprCore(const ir::Expr& e, Cont k);
   Flow EvalSomeIn(const ir::Expr& e, Cont k);
   Flow EvalEvery(const ir::Expr& e, Cont k);
   Flow EvalWith(const ir::Expr& e, Cont k);
+
+  // Straight-line steps (eval_straight.cc). An expression that has one
+  // solution at most and binds nothing but a fresh local from a value (a
+  // test, `x := f(y)`, `not`, `every`) runs without a continuation: the
+  // body loops over such steps and only nests for generators. Slots a step
+  // binds go to `bound`, for the body to clear when it returns.
+  enum class Step : uint8_t { kHolds, kFails, kComplex, kError };
+  using BoundSlots = SmallVector<uint32_t, 8>;
+  Step EvalStep(const ir::Expr& e, BoundSlots* bound);
+  // The value of a term with one value at most (a step's side, see
+  // compile/steps.h). *out lives until the current body
+  // returns (in temps_ when computed here).
+  enum class Got : uint8_t { kValue, kUndefined, kError };
+  Got EvalValue(const ir::Term& t, const Value** out);
+  Got CallValue(const ir::Term& t, const Value** out);
 
   // Terms (eval_term.cc).
   Flow EvalTerm(const ir::Term& t, ValueCont k);
@@ -120,8 +139,16 @@ class Evaluator {
   Flow EvalCall(const ir::Term& t, ValueCont k);
   Flow CallWithArgs(const ir::Callable* c, const ir::Term& t, std::span<const Value> args, ValueCont k);
   Flow CallBuiltin(const ir::Callable* c, const ir::Term& t, std::span<const Value> args, ValueCont k);
+  // A non-relation builtin's result in *out (undefined when it has none);
+  // kError when evaluation must stop.
+  Flow BuiltinResult(const ir::Callable* c, const ir::Term& t, std::span<const Value> args,
+                     Value* out);
   Flow CallFunction(const ir::RuleNode* node, const ir::Term& t, std::span<const Value> args,
                     ValueCont k);
+  // A user function's result in *out (undefined when no definition
+  // applies and there is no default); kError on a conflict or failure.
+  Flow FunctionResult(const ir::RuleNode* node, const ir::Term& t, std::span<const Value> args,
+                      Value* out);
   Flow CallPrint(const ir::Term& t, ValueCont k);
   // True when every local in `t` is bound. The common cases inline.
   bool IsGround(const ir::Term& t) const {
@@ -169,6 +196,11 @@ class Evaluator {
   Status EvalMulti(const ir::RuleNode* node, Value* out);
   Status EvalObject(const ir::RuleNode* node, Value* out);
   Status MergeChildren(const ir::RuleNode* node, void* tree);  // tree: ObjTree*
+  // Runs rule `r` (a function's with `args`) and merges its values into
+  // *result: the first is kept, a different one fails with `conflict` at
+  // `loc`. Constant-valued rules exit early (eval_rules.cc).
+  Flow MergeRuleValue(const ir::Rule& r, const std::span<const Value>* args, Value* result,
+                      const char* conflict, const Location& loc);
   // Runs the rule's body (then its else branches while none succeeds) in a
   // fresh frame; `k` runs in that frame for each solution.
   Flow EvalRuleBodies(const ir::Rule& rule, const std::span<const Value>* args,
@@ -189,6 +221,7 @@ class Evaluator {
   // thread's pool (scratch.h) and go back to it in the destructor.
   Scratch* scratch_;
   FrameStack& frames_;
+  ValueStack& temps_;
   Slot* frame_ = nullptr;
   Value input_;
   std::vector<DataOverride> data_overrides_;

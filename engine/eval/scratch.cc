@@ -70,6 +70,7 @@ Scratch* Scratch::Acquire() {
 void Scratch::Release(Scratch* s) {
   std::unique_ptr<Scratch> owned(s);
   owned->frames.Reset(kKeepChunks);
+  owned->temps.Reset(kKeepChunks);
   owned->cache.Reset();
   owned->expr_values.clear();
   owned->cur_path.clear();

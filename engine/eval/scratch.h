@@ -72,6 +72,43 @@ class FrameStack {
   size_t current_ = 0;
 };
 
+// Values an expression computed (a call's result, a literal, a
+// comprehension) that a straight-line body step binds or tests: they must
+// stay alive and in place until the rest of the body has run, like any value
+// handed to a continuation. Chunks never move, so an address stays valid
+// until the stack is popped below it. A body pops back to its mark when it
+// returns, so the stack only holds the values of bodies still running.
+class ValueStack {
+ public:
+  size_t Mark() const { return size_; }
+  // Moves v onto the stack and returns its address.
+  const Value* Push(Value&& v) {
+    const size_t chunk = size_ / kChunk;
+    if (chunk == chunks_.size()) chunks_.push_back(std::make_unique<Value[]>(kChunk));
+    Value* slot = &chunks_[chunk][size_ % kChunk];
+    *slot = std::move(v);
+    ++size_;
+    return slot;
+  }
+  // Releases every value pushed after `mark`.
+  void PopTo(size_t mark) {
+    while (size_ > mark) {
+      --size_;
+      chunks_[size_ / kChunk][size_ % kChunk] = Value();
+    }
+  }
+  // Empties the stack and frees chunks beyond the first `keep`.
+  void Reset(size_t keep) {
+    PopTo(0);
+    if (chunks_.size() > keep) chunks_.resize(keep);
+  }
+
+ private:
+  static constexpr size_t kChunk = 64;
+  std::vector<std::unique_ptr<Value[]>> chunks_;
+  size_t size_ = 0;
+};
+
 // Values of rule nodes computed during one evaluation (per `with` scope).
 struct RuleCache {
   std::vector<Value> values;
@@ -99,6 +136,7 @@ struct RuleCache {
 
 struct Scratch {
   FrameStack frames;
+  ValueStack temps;
   RuleCache cache;
   std::vector<Value> expr_values;
   std::vector<Value> cur_path;  // Evaluator::cur_path_
