@@ -70,7 +70,9 @@ struct Frame {
 // Slots are managed by hand, not by std::vector, so that closing a container
 // relocates its run into the new node with one memcpy and forgets it,
 // instead of moving every element and then destroying what is left behind.
-// Every slot below size() holds a live Value; new slots start undefined.
+// Every slot below size() holds a live Value; new slots start undefined, and
+// a slot's value is then constructed over it (`new (slot) Value(...)`, which
+// replaces nothing that would need releasing) straight from its builder.
 class PendingValues {
  public:
   PendingValues() = default;
@@ -128,10 +130,6 @@ class PendingValues {
 
 // An object's run of key, value slots is read as entries in place.
 static_assert(sizeof(ObjectEntry) == 2 * sizeof(Value) && offsetof(ObjectEntry, second) == sizeof(Value));
-
-// A pending slot is undefined until its value is read; the value is then
-// constructed over it (`new (slot) Value(...)`, which replaces nothing that
-// would need releasing), straight from the builder that returns it.
 
 // Moves an entry's bytes (see PendingValues); `to` is dead storage.
 inline void Relocate(ObjectEntry* to, const ObjectEntry* from) {
