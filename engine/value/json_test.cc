@@ -361,6 +361,44 @@ TEST(JsonTest, PartsOutliveTheirDocument) {
   EXPECT_EQ(name.str(), "web");
 }
 
+// Freeing a document visits every node and queues containers once more
+// are waiting than fit on the stack; parts still held elsewhere, parsed or
+// built on the heap and placed in new values, stay intact.
+TEST(JsonTest, FreeingWideDocumentsKeepsHeldParts) {
+  std::string text = "[";
+  for (int i = 0; i < 200; ++i) {
+    text += i ? "," : "";
+    text += R"({"n": )" + std::to_string(i) + R"(, "s": "item)" + std::to_string(i) + R"(", "a": [[], ["x)" +
+            std::to_string(i) + R"("], {"k": "v"}]})";
+  }
+  text += "]";
+  std::vector<Value> held;
+  Value mixed;
+  {
+    Value doc = P(text);
+    ASSERT_EQ(doc.size(), 200u);
+    std::vector<Value> parts;
+    for (size_t i = 0; i < doc.size(); i += 7) {
+      held.push_back(doc.array()[i]);
+      held.push_back(*doc.array()[i].Find("a"));
+      parts.push_back(*doc.array()[i].Find("s"));
+      parts.push_back(Value::String("heap" + std::to_string(i)));
+    }
+    mixed = Value::Array(std::move(parts));
+  }
+  for (size_t j = 0; j < held.size(); j += 2) {
+    size_t i = j / 2 * 7;
+    EXPECT_EQ(held[j].Find("n")->int_value(), static_cast<int64_t>(i));
+    EXPECT_EQ(held[j].Find("s")->str(), "item" + std::to_string(i));
+    EXPECT_EQ(ToJson(held[j + 1]), R"([[],["x)" + std::to_string(i) + R"("],{"k":"v"}])");
+  }
+  ASSERT_EQ(mixed.size(), held.size());
+  EXPECT_EQ(mixed.array()[2].str(), "item7");
+  EXPECT_EQ(mixed.array()[3].str(), "heap7");
+  held.clear();
+  EXPECT_EQ(mixed.array()[0].str(), "item0");
+}
+
 // Nodes dropped while the document is still being built (a repeated key's
 // earlier value, everything on an error) are released, and the document's
 // remaining nodes are unaffected.

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <functional>
 #include <new>
+#include <type_traits>
 
 #include "value/bigint.h"
 #include "value/number.h"
@@ -59,43 +60,6 @@ void DropChunk(ArenaChunk* c, uint64_t dead) {
   }
 }
 
-// Counts the arena nodes one Destroy frees, per chunk, so that a document
-// freed whole costs one atomic subtraction per chunk rather than per node.
-class ChunkTally {
- public:
-  ChunkTally() = default;
-  ChunkTally(const ChunkTally&) = delete;
-  ChunkTally& operator=(const ChunkTally&) = delete;
-  ~ChunkTally() { Flush(); }
-  void Add(ArenaChunk* c) {
-    if (c != chunk_) {
-      Flush();
-      chunk_ = c;
-    }
-    ++dead_;
-  }
-
- private:
-  void Flush() {
-    if (dead_ != 0) DropChunk(chunk_, dead_);
-    dead_ = 0;
-  }
-  ArenaChunk* chunk_ = nullptr;
-  uint64_t dead_ = 0;
-};
-
-// Returns a dead node's memory (its destructor has run or is trivial).
-inline void FreeMemory(detail::Node* n, ChunkTally* tally) {
-  if (n->kind & kArenaNode) {
-    tally->Add(ChunkOf(n));
-  } else {
-    ::operator delete(static_cast<void*>(n));
-  }
-}
-
-// Releases the child's reference; when it was the last one, the child joins
-// `pending` instead of being destroyed recursively, so freeing a deeply nested
-// value never grows the C++ stack.
 // Nodes waiting to be freed: the first kInline on the stack (a freed
 // collection rarely owns the last reference to more), the rest in a vector.
 class PendingNodes {
@@ -108,13 +72,13 @@ class PendingNodes {
       more_.push_back(node);
     }
   }
+  // Nodes may be freed in any order: the inline slots go first, so the
+  // vector is looked at only once they are empty.
   detail::Node* pop() {
-    if (!more_.empty()) {
-      detail::Node* node = more_.back();
-      more_.pop_back();
-      return node;
-    }
-    return inline_[--n_];
+    if (n_ != 0) return inline_[--n_];
+    detail::Node* node = more_.back();
+    more_.pop_back();
+    return node;
   }
 
  private:
@@ -124,31 +88,53 @@ class PendingNodes {
   std::vector<detail::Node*> more_;
 };
 
-// Strings own nothing, so a dead one is freed here rather than queued: a
-// wide object of strings would otherwise overflow `pending`'s inline slots.
-// The child slot itself is left as it is: its node's memory is returned
-// without running the elements' destructors.
-inline void DropChild(const Value& v, PendingNodes* pending, ChunkTally* tally) {
-  if (!ValueAccess::heap(v)) return;
-  const detail::Node* c = ValueAccess::node(v);
-  if (!LastReference(c)) return;
-  auto* n = const_cast<detail::Node*>(c);
-  if ((n->kind & ~kArenaNode) == kStringNode) {
-    static_cast<StringNode*>(n)->~StringNode();
-    FreeMemory(n, tally);
-  } else {
-    pending->push(n);
-  }
-}
-
 void Destroy(detail::Node* node) {
   PendingNodes pending;
-  ChunkTally tally;
+  // Arena nodes freed, counted per chunk so that a document freed whole
+  // costs one atomic subtraction per chunk rather than per node. Plain
+  // locals, so the counts stay in registers.
+  ArenaChunk* chunk = nullptr;
+  uint64_t dead = 0;
+  auto free_arena_node = [&](const detail::Node* n) {
+    ArenaChunk* c = ChunkOf(n);
+    if (c != chunk) {
+      if (dead != 0) DropChunk(chunk, dead);
+      chunk = c;
+      dead = 0;
+    }
+    ++dead;
+  };
+  auto free_memory = [&](detail::Node* n) {
+    if (n->kind & kArenaNode) {
+      free_arena_node(n);
+    } else {
+      ::operator delete(static_cast<void*>(n));
+    }
+  };
+  // Releases a child's reference; when it was the last one, the child joins
+  // `pending` instead of being destroyed recursively, so freeing a deeply
+  // nested value never grows the C++ stack. Strings own nothing: a dead one
+  // is freed on the spot rather than queued (a wide object of strings would
+  // otherwise overflow `pending`'s inline slots). The child slot itself is
+  // left as it is: its node's memory is returned without running the
+  // elements' destructors.
+  static_assert(std::is_trivially_destructible_v<StringNode>);
+  auto drop_child = [&](const Value& v) {
+    if (!ValueAccess::heap(v)) return;
+    auto* c = const_cast<detail::Node*>(ValueAccess::node(v));
+    if (!LastReference(c)) return;
+    if (c->kind == (kStringNode | kArenaNode)) {
+      free_arena_node(c);
+    } else if (c->kind == kStringNode) {
+      ::operator delete(static_cast<void*>(c));
+    } else {
+      pending.push(c);
+    }
+  };
   for (;;) {
     switch (node->kind & ~kArenaNode) {
       case kStringNode:
-        static_cast<StringNode*>(node)->~StringNode();
-        FreeMemory(node, &tally);
+        free_memory(node);
         break;
       case kBigNode:
         delete static_cast<BigNode*>(node);
@@ -157,26 +143,27 @@ void Destroy(detail::Node* node) {
       case kSetNode: {
         auto* n = static_cast<ItemsNode*>(node);
         const Value* items = n->begin();
-        for (size_t i = 0; i < n->size; ++i) DropChild(items[i], &pending, &tally);
+        for (size_t i = 0; i < n->size; ++i) drop_child(items[i]);
         n->~ItemsNode();
-        FreeMemory(n, &tally);
+        free_memory(n);
         break;
       }
       case kObjectNode: {
         auto* n = static_cast<ObjectNode*>(node);
         ObjectEntry* es = n->begin();
         for (size_t i = 0; i < n->size; ++i) {
-          DropChild(es[i].first, &pending, &tally);
-          DropChild(es[i].second, &pending, &tally);
+          drop_child(es[i].first);
+          drop_child(es[i].second);
         }
         n->~ObjectNode();
-        FreeMemory(n, &tally);
+        free_memory(n);
         break;
       }
     }
-    if (pending.empty()) return;
+    if (pending.empty()) break;
     node = pending.pop();
   }
+  if (dead != 0) DropChunk(chunk, dead);
 }
 
 // Shared empty collections. Their count starts high so it never reaches zero
