@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <new>
@@ -440,6 +441,13 @@ Status Parser::ReadNumber(Value* v) {
   }
   if (!num::Parse(std::string_view(start, static_cast<size_t>(q - start)), v)) {
     return Error(start, "invalid number");
+  }
+  // Too large to hold exactly and beyond float64: it would become an
+  // infinity, which no JSON text can write back.
+  if (v->num_rep() == Value::NumRep::kDouble && !std::isfinite(v->double_value())) {
+    v->~Value();
+    new (v) Value();
+    return Error(start, "number out of range (beyond float64)");
   }
   return Status::OK();
 }

@@ -188,6 +188,9 @@ TEST(JsonTest, Errors) {
   EXPECT_EQ(Err("1."), "input:1:3: invalid JSON at $: invalid number: expected a digit after '.'");
   EXPECT_EQ(Err("1e+"), "input:1:4: invalid JSON at $: invalid number: expected a digit in the exponent");
   EXPECT_EQ(Err(".5"), "input:1:1: invalid JSON at $: unexpected character '.', expected a value");
+  EXPECT_EQ(Err("{\"n\": [1, 1e99999]}"),
+            "input:1:11: invalid JSON at $.n[1]: number out of range (beyond float64)");
+  EXPECT_EQ(Err("-2.5e400000"), "input:1:1: invalid JSON at $: number out of range (beyond float64)");
   EXPECT_EQ(Err("nul"), "input:1:1: invalid JSON at $: invalid literal, expected null");
   EXPECT_EQ(Err("\xef\xbb\xbf{}"), "input:1:1: invalid JSON at $: unexpected byte 0xef, expected a value");
 }
