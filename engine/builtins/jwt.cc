@@ -336,7 +336,7 @@ Status DecodeVerify(Context& ctx, std::span<const Value> args, Value* out) {
   FEDRA_RETURN_IF_ERROR(ExpectObject(args, 1));
   const Value unverified = Value::Array({Value::Bool(false), Value::EmptyObject(), Value::EmptyObject()});
   Constraints c;
-  FEDRA_RETURN_IF_ERROR(ParseConstraints(args[1], ctx.now_ns, &c));
+  FEDRA_RETURN_IF_ERROR(ParseConstraints(args[1], ctx.NowNs(), &c));
 
   Value current = args[0];
   Value header;

@@ -39,6 +39,7 @@ Value Jwk(EVP_PKEY* key) {
 Result DecodeVerifyAt(const Value& token, const Value& constraints, int64_t now_ns = 0) {
   Context ctx;
   ctx.now_ns = now_ns;
+  ctx.now_known = true;
   return CallWith(ctx, "io.jwt.decode_verify", {token, constraints});
 }
 

@@ -20,6 +20,7 @@
 #ifndef FEDRA_BUILTINS_REGISTRY_H_
 #define FEDRA_BUILTINS_REGISTRY_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -39,10 +40,20 @@ inline constexpr int kMaxDepth = 10000;
 // lives for one query evaluation and is used by one thread.
 struct Context {
   bool strict = false;        // strict builtin errors requested
-  int64_t now_ns = 0;         // time.now_ns(): fixed for the whole query
+  // time.now_ns(): read from the clock on first use (most queries never
+  // ask), then fixed for the whole query. Tests fix it with both fields.
+  int64_t now_ns = 0;
+  bool now_known = false;
+  int64_t NowNs() {
+    if (!now_known) {
+      now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+      now_known = true;
+    }
+    return now_ns;
+  }
   Value runtime;              // opa.runtime() result (object), may be undefined
-  // Receives print() output lines; null means print is discarded.
-  std::function<void(std::string_view)> print;
   // Returns non-OK when the evaluation's deadline passed or it was cancelled;
   // long-running builtins poll it.
   std::function<Status()> check_cancel;

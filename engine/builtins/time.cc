@@ -84,7 +84,7 @@ Status TimeOperand(const Value& a, Time* t, std::string* layout = nullptr) {
 }
 
 Status NowNs(Context& ctx, std::span<const Value>, Value* out) {
-  *out = Value::Int(ctx.now_ns);
+  *out = Value::Int(ctx.NowNs());
   return Status::OK();
 }
 

@@ -36,6 +36,7 @@ Value WithTz(int64_t ns, std::string_view tz) { return Value::Array({I(ns), Str(
 TEST(TimeTest, NowNsComesFromTheContext) {
   Context ctx;
   ctx.now_ns = 1234567890;
+  ctx.now_known = true;
   EXPECT_EQ(Eval("time.now_ns", {}, &ctx), "1234567890");
 }
 

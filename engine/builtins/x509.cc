@@ -155,7 +155,7 @@ Status ParseAndVerify(Context& ctx, std::span<const Value> args, Value* out) {
   FEDRA_RETURN_IF_ERROR(ExpectString(args, 0));
   std::vector<X509Ptr> certs;
   std::vector<X509*> chain;
-  if (!CertificatesFromString(args[0].str(), &certs).ok() || !VerifyChain(certs, {}, ctx.now_ns, &chain)) {
+  if (!CertificatesFromString(args[0].str(), &certs).ok() || !VerifyChain(certs, {}, ctx.NowNs(), &chain)) {
     *out = FalseAndEmpty();
     return Status::OK();
   }
@@ -249,7 +249,7 @@ Status ParseAndVerifyWithOptions(Context& ctx, std::span<const Value> args, Valu
   VerifyOptions opts;
   FEDRA_RETURN_IF_ERROR(ExtractVerifyOptions(args[1], &opts));
   std::vector<X509*> chain;
-  if (!VerifyChain(certs, opts, ctx.now_ns, &chain)) {
+  if (!VerifyChain(certs, opts, ctx.NowNs(), &chain)) {
     *out = FalseAndEmpty();
     return Status::OK();
   }

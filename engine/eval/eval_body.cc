@@ -46,11 +46,7 @@ Evaluator::Evaluator(const PolicySet::Impl& ps, const EvalOptions& options)
       cur_path_(scratch_->cur_path),
       expr_values_(scratch_->expr_values) {
   bctx_.strict = options.strict_builtin_errors;
-  bctx_.now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
   bctx_.runtime = options.runtime;
-  bctx_.print = options.print;
   bctx_.query_cache = &query_cache_;
   bctx_.check_cancel = [this]() -> Status {
     if (options_.cancel && options_.cancel->load(std::memory_order_relaxed))

@@ -468,22 +468,6 @@ double Value::ToDouble() const {
   return 0;
 }
 
-std::string_view Value::str() const { return ValueAccess::string_node(*this)->view(); }
-
-size_t Value::size() const {
-  switch (kind_) {
-    case Kind::kString: return ValueAccess::string_node(*this)->len;
-    case Kind::kArray:
-    case Kind::kSet: return ValueAccess::items_node(*this)->size;
-    case Kind::kObject: return ValueAccess::object_node(*this)->size;
-    default: return 0;
-  }
-}
-
-std::span<const Value> Value::array() const { return ValueAccess::items_node(*this)->items(); }
-std::span<const Value> Value::set() const { return ValueAccess::items_node(*this)->items(); }
-std::span<const ObjectEntry> Value::object() const { return ValueAccess::object_node(*this)->entries(); }
-
 const Value* Value::Find(const Value& key) const {
   const auto es = ValueAccess::object_node(*this)->entries();
   size_t lo = 0, hi = es.size();

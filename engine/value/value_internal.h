@@ -29,12 +29,11 @@ enum NodeKind : uint8_t {
 };
 
 // Characters follow the header in the same allocation (one malloc per string).
-struct StringNode : detail::Node {
-  size_t len;
-  explicit StringNode(size_t n, uint8_t kind = kStringNode) : Node(kind), len(n) {}
+struct StringNode : detail::SizedNode {
+  explicit StringNode(size_t n, uint8_t kind = kStringNode) : SizedNode(kind, n) {}
   const char* data() const { return reinterpret_cast<const char*>(this + 1); }
   char* data() { return reinterpret_cast<char*>(this + 1); }
-  std::string_view view() const { return std::string_view(data(), len); }
+  std::string_view view() const { return std::string_view(data(), size); }
 };
 
 struct BigNode : detail::Node {
@@ -44,22 +43,24 @@ struct BigNode : detail::Node {
 
 // Arrays and sets (sets keep their items sorted and unique). The items follow
 // the header in the same allocation: one malloc per collection.
-struct ItemsNode : detail::Node {
-  size_t size;
-  ItemsNode(uint8_t k, size_t n) : Node(k), size(n) {}
+struct ItemsNode : detail::SizedNode {
+  ItemsNode(uint8_t k, size_t n) : SizedNode(k, n) {}
   Value* begin() { return reinterpret_cast<Value*>(this + 1); }
   const Value* begin() const { return reinterpret_cast<const Value*>(this + 1); }
   std::span<const Value> items() const { return {begin(), size}; }
 };
 
 // Entries sorted by key, keys unique; stored after the header like ItemsNode.
-struct ObjectNode : detail::Node {
-  size_t size;
-  explicit ObjectNode(size_t n, uint8_t kind = kObjectNode) : Node(kind), size(n) {}
+struct ObjectNode : detail::SizedNode {
+  explicit ObjectNode(size_t n, uint8_t kind = kObjectNode) : SizedNode(kind, n) {}
   ObjectEntry* begin() { return reinterpret_cast<ObjectEntry*>(this + 1); }
   const ObjectEntry* begin() const { return reinterpret_cast<const ObjectEntry*>(this + 1); }
   std::span<const ObjectEntry> entries() const { return {begin(), size}; }
 };
+static_assert(sizeof(StringNode) == sizeof(detail::SizedNode) &&
+              sizeof(ItemsNode) == sizeof(detail::SizedNode) &&
+              sizeof(ObjectNode) == sizeof(detail::SizedNode),
+              "Value's inline accessors find the elements right after a SizedNode");
 static_assert(sizeof(ItemsNode) % alignof(Value) == 0);
 static_assert(sizeof(ObjectNode) % alignof(ObjectEntry) == 0);
 

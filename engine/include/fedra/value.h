@@ -57,6 +57,13 @@ struct Node {
   uint8_t kind;  // a NodeKind (value.cc)
   explicit Node(uint8_t k) : kind(k) {}
 };
+// Strings, arrays, sets and objects: the element count, then (right after
+// the node) the bytes, Values or entries. The accessors below read it
+// inline; engine/value/value_internal.h builds the node types on it.
+struct SizedNode : Node {
+  size_t size;
+  SizedNode(uint8_t k, size_t n) : Node(k), size(n) {}
+};
 void Release(const Node* node) noexcept;  // drop a reference, free at zero
 }  // namespace detail
 
@@ -150,17 +157,19 @@ class Value {
   double ToDouble() const;
 
   // Precondition: is_string().
-  std::string_view str() const;
+  std::string_view str() const {
+    return std::string_view(reinterpret_cast<const char*>(sized() + 1), sized()->size);
+  }
 
   // Number of elements of an array, set or object; bytes of a string.
-  size_t size() const;
+  size_t size() const { return kind_ >= Kind::kString ? sized()->size : 0; }
   bool empty() const { return size() == 0; }
   // Array elements in order. Precondition: is_array().
-  std::span<const Value> array() const;
+  inline std::span<const Value> array() const;
   // Set elements in sorted order. Precondition: is_set().
-  std::span<const Value> set() const;
+  inline std::span<const Value> set() const;
   // Object entries sorted by key. Precondition: is_object().
-  std::span<const ObjectEntry> object() const;
+  inline std::span<const ObjectEntry> object() const;
 
   // Object member, or nullptr. Precondition: is_object().
   const Value* Find(const Value& key) const;
@@ -189,6 +198,7 @@ class Value {
   bool heap() const {
     return kind_ >= Kind::kString || (kind_ == Kind::kNumber && rep_ == NumRep::kBig);
   }
+  const detail::SizedNode* sized() const { return static_cast<const detail::SizedNode*>(u_.node); }
 
   Kind kind_;
   NumRep rep_;
@@ -199,6 +209,14 @@ class Value {
     const detail::Node* node;
   } u_;
 };
+
+inline std::span<const Value> Value::array() const {
+  return {reinterpret_cast<const Value*>(sized() + 1), sized()->size};
+}
+inline std::span<const Value> Value::set() const { return array(); }
+inline std::span<const ObjectEntry> Value::object() const {
+  return {reinterpret_cast<const ObjectEntry*>(sized() + 1), sized()->size};
+}
 
 // OPA's total order (declared here too so that fedra::Compare names it).
 int Compare(const Value& a, const Value& b);
