@@ -312,13 +312,14 @@ int64_t AdmitOnce(const AdmissionPolicies& w, const fedra::Value& request, std::
   fedra::EvalOptions opts;
   opts.input = fedra::Value::ObjectFrom(input);
   int64_t violations = 0;
+  fedra::Value v;
   for (const fedra::PreparedQuery& q : w.queries) {
-    fedra::ResultSet rs;
-    if (fedra::Status s = w.policy->Eval(q, opts, &rs); !s.ok()) {
+    // As engine/admission evaluates a rule: its value only, no ResultSet.
+    if (fedra::Status s = w.policy->EvalValue(q, opts, &v); !s.ok()) {
       *error = s.ToString();
       return -1;
     }
-    if (!rs.results.empty()) violations += static_cast<int64_t>(rs.results[0].expressions[0].value.size());
+    if (v.defined()) violations += static_cast<int64_t>(v.size());
   }
   return violations;
 }

@@ -155,16 +155,13 @@ std::span<const Value> Elements(const Value& v) {
 }
 
 Status EvalRule(const PolicySet& ps, const PreparedQuery& q, const EvalOptions& eo, Value* out) {
-  ResultSet rs;
-  FEDRA_RETURN_IF_ERROR(ps.Eval(q, eo, &rs));
-  *out = Value();
-  if (rs.results.empty() || rs.results[0].expressions.empty()) return Status::OK();
-  const Value& v = rs.results[0].expressions[0].value;
-  if (!v.is_set() && !v.is_array()) {
-    return Status::TypeError("rule value is " + std::string(KindName(v.kind())) +
-                             ", expected a set");
+  FEDRA_RETURN_IF_ERROR(ps.EvalValue(q, eo, out));
+  if (out->defined() && !out->is_set() && !out->is_array()) {
+    Status s = Status::TypeError("rule value is " + std::string(KindName(out->kind())) +
+                                 ", expected a set");
+    *out = Value();
+    return s;
   }
-  *out = v;
   return Status::OK();
 }
 

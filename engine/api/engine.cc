@@ -88,14 +88,29 @@ Status PolicySet::Prepare(std::string_view query, PreparedQuery* out, RegoSyntax
   return Status::OK();
 }
 
+Status PolicySet::CheckPrepared(const PreparedQuery& query) const {
+  if (!query.valid()) return Status::InvalidArgument("query is not prepared");
+  if (query.policy_set_.get() != this) {
+    return Status::InvalidArgument("query was prepared against another policy set");
+  }
+  return Status::OK();
+}
+
 Status PolicySet::Eval(const PreparedQuery& query, const EvalOptions& options, ResultSet* out) const {
   out->results.clear();
-  if (!query.valid()) return Status::InvalidArgument("query is not prepared");
-  if (query.policy_set_.get() != this)
-    return Status::InvalidArgument("query was prepared against another policy set");
+  FEDRA_RETURN_IF_ERROR(CheckPrepared(query));
   eval::Evaluator ev(*impl_, options);
   Status s = ev.Run(*query.query_, out);
   if (!s.ok()) out->results.clear();
+  return s;
+}
+
+Status PolicySet::EvalValue(const PreparedQuery& query, const EvalOptions& options, Value* out) const {
+  *out = Value();
+  FEDRA_RETURN_IF_ERROR(CheckPrepared(query));
+  eval::Evaluator ev(*impl_, options);
+  Status s = ev.RunFirst(*query.query_, out);
+  if (!s.ok()) *out = Value();
   return s;
 }
 

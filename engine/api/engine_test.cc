@@ -531,6 +531,46 @@ TEST(EngineEval, QueryFromAnotherPolicySetIsRejected) {
   EXPECT_EQ(b->Eval(q, {}, &rs).code(), StatusCode::kInvalidArgument);
   PreparedQuery empty;
   EXPECT_EQ(a->Eval(empty, {}, &rs).code(), StatusCode::kInvalidArgument);
+  Value v = Value::Int(7);
+  EXPECT_EQ(b->EvalValue(q, {}, &v).code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(v.is_undefined());
+  EXPECT_EQ(a->EvalValue(empty, {}, &v).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(EngineEval, EvalValueGivesTheFirstExpressionOfTheFirstResult) {
+  std::shared_ptr<const PolicySet> ps;
+  ASSERT_TRUE(CompileModules({{"p.rego", R"(package p
+default allow := false
+allow if input.user == "admin"
+deny contains m if { some m in input.msgs }
+conflict := 1 if input.c
+conflict := 2 if input.c
+)"}},
+                             &ps)
+                  .ok());
+  auto value = [&](std::string_view query, std::string_view input, Value* v) {
+    PreparedQuery q;
+    Status s = ps->Prepare(query, &q);
+    if (!s.ok()) return s;
+    EvalOptions opts;
+    opts.input = J(input);
+    *v = Value::Int(-1);  // must be overwritten
+    return ps->EvalValue(q, opts, v);
+  };
+  Value v;
+  ASSERT_TRUE(value("data.p.allow", R"({"user": "admin"})", &v).ok());
+  EXPECT_EQ(ToJson(v), "true");
+  ASSERT_TRUE(value("data.p.allow", R"({"user": "bob"})", &v).ok());
+  EXPECT_EQ(ToJson(v), "false");  // a bare term's false is its value, as in Eval
+  ASSERT_TRUE(value("data.p.deny", R"({"msgs": ["b", "a"]})", &v).ok());
+  EXPECT_EQ(ToJson(v), R"(["a","b"])");
+  ASSERT_TRUE(value("data.p.missing", "{}", &v).ok());
+  EXPECT_TRUE(v.is_undefined());
+  ASSERT_TRUE(value("input.xs[_]", R"({"xs": [3, 4]})", &v).ok());
+  EXPECT_EQ(ToJson(v), "3");  // the first of several results
+  Status s = value("data.p.conflict", R"({"c": true})", &v);
+  EXPECT_EQ(s.code(), StatusCode::kEvalConflictError) << s.ToString();
+  EXPECT_TRUE(v.is_undefined());
 }
 
 TEST(EngineEval, PrintGoesToCallback) {

@@ -78,21 +78,30 @@ Flow Evaluator::CheckCancel() {
   return Flow::kContinue;
 }
 
-Status Evaluator::Run(const compile::CompiledQuery& query, ResultSet* out) {
+Status Evaluator::Solve(const compile::CompiledQuery& query, size_t* nexprs, Cont on_result) {
   char base;
   const auto base_addr = reinterpret_cast<uintptr_t>(&base);
   const size_t budget = StackBudget(&base);
   stack_limit_ = base_addr > budget ? base_addr - budget : 0;
-  size_t nexprs = 0;
-  for (const auto& e : query.body.exprs) nexprs = std::max<size_t>(nexprs, e.query_index + 1);
-  expr_values_.assign(nexprs, Value::Bool(true));
+  *nexprs = 0;
+  for (const auto& e : query.body.exprs) *nexprs = std::max<size_t>(*nexprs, e.query_index + 1);
+  expr_values_.assign(*nexprs, Value::Bool(true));
   frame_ = frames_.Push(query.num_slots);
-  Flow f = EvalBody(query.body, 0, [&]() -> Flow {
+  Flow f = EvalBody(query.body, 0, on_result);
+  frames_.Pop(query.num_slots);
+  if (f == Flow::kError) return error_;
+  return Status::OK();
+}
+
+Status Evaluator::Run(const compile::CompiledQuery& query, ResultSet* out) {
+  size_t nexprs = 0;
+  return Solve(query, &nexprs, [&]() -> Flow {
     if (out->results.size() >= options_.max_results) {
       return Fail(Status::LimitExceeded("query produced more than " +
                                         std::to_string(options_.max_results) + " results"));
     }
     Result r;
+    r.expressions.reserve(nexprs);
     for (size_t i = 0; i < nexprs; ++i) {
       ExpressionResult er;
       er.value = expr_values_[i];
@@ -106,9 +115,15 @@ Status Evaluator::Run(const compile::CompiledQuery& query, ResultSet* out) {
     out->results.push_back(std::move(r));
     return Flow::kContinue;
   });
-  frames_.Pop(query.num_slots);
-  if (f == Flow::kError) return error_;
-  return Status::OK();
+}
+
+Status Evaluator::RunFirst(const compile::CompiledQuery& query, Value* out) {
+  size_t nexprs = 0;
+  *out = Value();
+  return Solve(query, &nexprs, [&]() -> Flow {
+    if (nexprs > 0) *out = expr_values_[0];
+    return Flow::kStop;
+  });
 }
 
 Flow Evaluator::EvalBody(const ir::Body& body, size_t i, Cont k) {

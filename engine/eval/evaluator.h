@@ -68,6 +68,9 @@ class Evaluator {
   Evaluator(const Evaluator&) = delete;
   Evaluator& operator=(const Evaluator&) = delete;
   Status Run(const compile::CompiledQuery& query, ResultSet* out);
+  // The value of the query's first expression in its first result
+  // (undefined when there is none), without building a ResultSet.
+  Status RunFirst(const compile::CompiledQuery& query, Value* out);
 
  private:
   using Cache = RuleCache;
@@ -81,6 +84,9 @@ class Evaluator {
     Value value;
   };
 
+  // Evaluates the query's body, calling on_result per solution (frame and
+  // expression values readable); *nexprs: the query's source expressions.
+  Status Solve(const compile::CompiledQuery& query, size_t* nexprs, Cont on_result);
   Flow Fail(Status s);
   // Per expression, rule body and data lookup: the native stack budget
   // always, cancellation and the deadline every kCheckEvery calls. Inline:

@@ -79,8 +79,8 @@ http::Response EngineApi::DataRead(const http::Request& req, const std::vector<s
   options.strict_builtin_errors = Flag(req, "strict-builtin-errors");
   options.deadline = std::chrono::steady_clock::now() + config_.decision_timeout;
   auto eval_start = std::chrono::steady_clock::now();
-  ResultSet rs;
-  s = active->revision->policy_set()->Eval(*query, options, &rs);
+  Value result;
+  s = active->revision->policy_set()->EvalValue(*query, options, &result);
   auto eval_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                      std::chrono::steady_clock::now() - eval_start)
                      .count();
@@ -94,9 +94,7 @@ http::Response EngineApi::DataRead(const http::Request& req, const std::vector<s
     return http::Response::Json(500, ToJson(body, pretty) + "\n");
   }
   std::vector<ObjectEntry> out;
-  if (!rs.results.empty() && !rs.results[0].expressions.empty()) {
-    out.push_back(Entry("result", rs.results[0].expressions[0].value));
-  }
+  if (result.defined()) out.push_back(Entry("result", result));
   if (Flag(req, "metrics")) {
     auto total_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                         std::chrono::steady_clock::now() - start)

@@ -126,6 +126,11 @@ class PolicySet : public std::enable_shared_from_this<PolicySet> {
   Status Prepare(std::string_view query, PreparedQuery* out,
                  RegoSyntax syntax = RegoSyntax::kV1) const;
   Status Eval(const PreparedQuery& query, const EvalOptions& options, ResultSet* out) const;
+  // The value of the query's first expression in its first result, or
+  // undefined when the query has none: what a decision needs (`data.p.allow`,
+  // `data.p.violation`), without building a ResultSet (no texts, locations
+  // or bindings are copied). Evaluation stops at the first result.
+  Status EvalValue(const PreparedQuery& query, const EvalOptions& options, Value* out) const;
 
   // Internal representation, for the evaluator.
   struct Impl;
@@ -134,6 +139,7 @@ class PolicySet : public std::enable_shared_from_this<PolicySet> {
  private:
   friend class Compiler;
   explicit PolicySet(std::unique_ptr<Impl> impl);
+  Status CheckPrepared(const PreparedQuery& query) const;
   std::unique_ptr<Impl> impl_;
 };
 
