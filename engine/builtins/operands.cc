@@ -40,4 +40,9 @@ Status ExpectInt(std::span<const Value> args, int index0, int64_t* out) {
   return Status::OK();
 }
 
+Status ResultTooLong() {
+  return Status::LimitExceeded("result longer than " + std::to_string(kMaxBuiltStringBytes) +
+                               " bytes");
+}
+
 }  // namespace fedra::builtins

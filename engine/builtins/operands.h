@@ -4,6 +4,7 @@
 #ifndef FEDRA_BUILTINS_OPERANDS_H_
 #define FEDRA_BUILTINS_OPERANDS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -27,6 +28,15 @@ Status OperandElementError(int pos, const Value& collection, const Value& elemen
 // "operand N must be number but got K" or "operand N must be integer number
 // but got floating-point number".
 Status ExpectInt(std::span<const Value> args, int index0, int64_t* out);
+
+// Strings a builtin assembles from repeated pieces (every match replaced
+// by a long replacement) stop at this length: one such call cannot be
+// cancelled while it runs, so without a bound a small input could take the
+// engine's memory and time (100,000 matches of a 100,000-byte replacement
+// are 10 GB).
+inline constexpr size_t kMaxBuiltStringBytes = 64u << 20;
+// fedra_limit_error: "result longer than 67108864 bytes".
+Status ResultTooLong();
 
 }  // namespace fedra::builtins
 

@@ -240,6 +240,7 @@ Status ReplaceFn(Context&, Args args, Value* out) {
     size_t a1 = a0 + sub[0].size();
     res.append(s.substr(last_end, a0 - last_end));
     if (a1 > last_end || a0 == 0) Expand(*re, repl, s, sub, &res);
+    if (res.size() > kMaxBuiltStringBytes) return ResultTooLong();
     last_end = a1;
     size_t w = 1;
     if (search < s.size()) text::DecodeRune(s, search, &w);

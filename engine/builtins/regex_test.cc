@@ -58,6 +58,9 @@ TEST(RegexTest, FindAllSubmatch) {
 
 TEST(RegexTest, Replace) {
   EXPECT_EQ(Eval("regex.replace", {S("-wy-wxxy-"), S("w(x*)y"), S("0")}), S("-0-0-"));
+  // 10,000 matches of a 10,000-byte replacement would be 100 MB.
+  ExpectError("regex.replace", {S(std::string(10000, 'a')), S("a"), S(std::string(10000, 'b'))},
+              StatusCode::kEvalLimitError, "result longer than 67108864 bytes");
   EXPECT_EQ(Eval("regex.replace", {S("foo"), S("(foo)"), S("$1$1")}), S("foofoo"));
   EXPECT_EQ(Eval("regex.replace", {S("foo"), S("^[a-z]"), S("F")}), S("Foo"));
   EXPECT_EQ(Eval("regex.replace", {S("foo"), S("^[a-z]$"), S("F")}), S("foo"));

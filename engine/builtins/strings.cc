@@ -31,21 +31,23 @@ std::string_view Str(Args args, int i) { return args[static_cast<size_t>(i)].str
 // Go's strings.NewReplacer(pairs...).Replace(s): at each position the first
 // pair (in argument order) whose old string matches wins; matches do not
 // overlap; an empty old string matches between runes but never twice in a
-// row at the same position.
-std::string ReplaceAll(std::string_view s, const std::vector<std::pair<std::string_view, std::string_view>>& pairs) {
+// row at the same position. Stops at kMaxBuiltStringBytes (operands.h).
+Status ReplaceAll(std::string_view s,
+                  const std::vector<std::pair<std::string_view, std::string_view>>& pairs,
+                  std::string* out) {
+  out->clear();
   if (pairs.size() == 1 && !pairs[0].first.empty()) {
     std::string_view old = pairs[0].first;
-    std::string out;
     size_t start = 0;
     for (size_t pos = s.find(old); pos != std::string_view::npos; pos = s.find(old, start)) {
-      out.append(s.substr(start, pos - start));
-      out.append(pairs[0].second);
+      out->append(s.substr(start, pos - start));
+      out->append(pairs[0].second);
+      if (out->size() > kMaxBuiltStringBytes) return ResultTooLong();
       start = pos + old.size();
     }
-    out.append(s.substr(start));
-    return out;
+    out->append(s.substr(start));
+    return Status::OK();
   }
-  std::string out;
   bool prev_match_empty = false;
   for (size_t i = 0; i <= s.size();) {
     const std::pair<std::string_view, std::string_view>* hit = nullptr;
@@ -59,7 +61,8 @@ std::string ReplaceAll(std::string_view s, const std::vector<std::pair<std::stri
       break;
     }
     if (hit != nullptr) {
-      out.append(hit->second);
+      out->append(hit->second);
+      if (out->size() > kMaxBuiltStringBytes) return ResultTooLong();
       prev_match_empty = hit->first.empty();
       i += hit->first.size();
       continue;
@@ -68,10 +71,10 @@ std::string ReplaceAll(std::string_view s, const std::vector<std::pair<std::stri
     if (i == s.size()) break;
     size_t w;
     text::DecodeRune(s, i, &w);
-    out.append(s.substr(i, w));
+    out->append(s.substr(i, w));
     i += w;
   }
-  return out;
+  return Status::OK();
 }
 
 // Go's strings.Split.
@@ -280,7 +283,9 @@ Status SplitN(Context&, Args args, Value* out) {
 Status Replace(Context&, Args args, Value* out) {
   FEDRA_RETURN_IF_ERROR(TwoStrings(args));
   FEDRA_RETURN_IF_ERROR(ExpectString(args, 2));
-  *out = Value::String(ReplaceAll(Str(args, 0), {{Str(args, 1), Str(args, 2)}}));
+  std::string res;
+  FEDRA_RETURN_IF_ERROR(ReplaceAll(Str(args, 0), {{Str(args, 1), Str(args, 2)}}, &res));
+  *out = Value::String(std::move(res));
   return Status::OK();
 }
 
@@ -298,7 +303,9 @@ Status ReplaceN(Context&, Args args, Value* out) {
     *out = args[1];
     return Status::OK();
   }
-  *out = Value::String(ReplaceAll(Str(args, 1), pairs));
+  std::string res;
+  FEDRA_RETURN_IF_ERROR(ReplaceAll(Str(args, 1), pairs, &res));
+  *out = Value::String(std::move(res));
   return Status::OK();
 }
 

@@ -87,6 +87,21 @@ TEST(StringsTest, Replace) {
   EXPECT_EQ(Eval("replace", {S("ab"), S(""), S("-")}), S("-a-b-"));
 }
 
+TEST(StringsTest, ReplacementsStopAtTheResultLimit) {
+  // 10,000 matches of a 10,000-byte replacement: 100 MB, over the 64 MiB bound.
+  const Value subject = S(std::string(10000, 'a'));
+  const Value long_repl = S(std::string(10000, 'b'));
+  ExpectError("strings.replace_n", {O({{S("a"), long_repl}}), subject}, StatusCode::kEvalLimitError,
+              "result longer than 67108864 bytes");
+  ExpectError("replace", {subject, S("a"), long_repl}, StatusCode::kEvalLimitError,
+              "result longer than 67108864 bytes");
+  ExpectError("strings.replace_n", {O({{S("a"), long_repl}, {S("c"), S("d")}}), subject},
+              StatusCode::kEvalLimitError, "result longer than 67108864 bytes");
+  // Under the bound the result is whole.
+  EXPECT_EQ(Eval("replace", {S(std::string(1000, 'a')), S("a"), S(std::string(1000, 'b'))}).size(),
+            1000000u);
+}
+
 TEST(StringsTest, ReplaceN) {
   EXPECT_EQ(Eval("strings.replace_n", {O({{S("<"), S("&lt;")}, {S(">"), S("&gt;")}}), S("This is <b>HTML</b>!")}),
             S("This is &lt;b&gt;HTML&lt;/b&gt;!"));
