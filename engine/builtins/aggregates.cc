@@ -67,6 +67,7 @@ Status Fold(Context&, std::span<const Value> args, Value* out) {
     if (!x.is_number()) return OperandElementError(1, c, x, "number");
     acc = Op(acc, x);
   }
+  FEDRA_RETURN_IF_ERROR(CheckFinite(acc));
   *out = acc;
   return Status::OK();
 }

@@ -29,18 +29,19 @@ Status CheckNumbers(std::span<const Value> args) {
 Status Plus(Context&, std::span<const Value> args, Value* out) {
   FEDRA_RETURN_IF_ERROR(CheckNumbers(args));
   *out = num::Add(args[0], args[1]);
-  return Status::OK();
+  return CheckFinite(*out);
 }
 
 Status Mul(Context&, std::span<const Value> args, Value* out) {
   FEDRA_RETURN_IF_ERROR(CheckNumbers(args));
   *out = num::Mul(args[0], args[1]);
-  return Status::OK();
+  return CheckFinite(*out);
 }
 
 Status Div(Context&, std::span<const Value> args, Value* out) {
   FEDRA_RETURN_IF_ERROR(CheckNumbers(args));
-  return num::Div(args[0], args[1], out);
+  FEDRA_RETURN_IF_ERROR(num::Div(args[0], args[1], out));
+  return CheckFinite(*out);
 }
 
 Status Rem(Context&, std::span<const Value> args, Value* out) {
@@ -63,7 +64,7 @@ Status Minus(Context&, std::span<const Value> args, Value* out) {
   const Value& b = args[1];
   if (a.is_number() && b.is_number()) {
     *out = num::Sub(a, b);
-    return Status::OK();
+    return CheckFinite(*out);
   }
   if (a.is_set() && b.is_set()) {
     *out = SetDifference(a, b);

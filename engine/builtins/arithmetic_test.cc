@@ -27,6 +27,21 @@ TEST(ArithmeticTest, DivisionAndModuloErrors) {
   ExpectBuiltinError("rem", {D(1.5), I(1)}, "modulo on floating-point number");
 }
 
+TEST(ArithmeticTest, Float64OverflowIsAnErrorNotInfinity) {
+  // Non-integers are float64; a result beyond its range fails rather than
+  // becoming +Inf, which no JSON can carry.
+  const char* kMsg = "arithmetic result out of range (beyond float64)";
+  ExpectBuiltinError("mul", {D(2.5), N("1e308")}, kMsg);
+  ExpectBuiltinError("div", {N("1e308"), D(1e-308)}, kMsg);
+  ExpectBuiltinError("plus", {D(1.7e308), D(1.7e308)}, kMsg);
+  ExpectBuiltinError("minus", {D(-1.7e308), D(1.7e308)}, kMsg);
+  ExpectBuiltinError("product", {A({D(1e200), D(1e200)})}, kMsg);
+  ExpectBuiltinError("sum", {A({D(1.7e308), D(1.7e308)})}, kMsg);
+  // Integers stay exact however large; finite float64 results are unchanged.
+  EXPECT_EQ(ToJson(Eval("mul", {N("1e308"), I(10)})).size(), 310u);
+  EXPECT_EQ(Eval("mul", {D(1.5), D(2.0)}), I(3));
+}
+
 TEST(ArithmeticTest, MinusOnSets) {
   EXPECT_EQ(Eval("minus", {Set({I(1), I(2), I(3)}), Set({I(2), S("x")})}), Set({I(1), I(3)}));
   EXPECT_EQ(Eval("minus", {Set({I(1)}), Set({I(1)})}), Set({}));

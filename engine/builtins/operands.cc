@@ -1,5 +1,6 @@
 #include "builtins/operands.h"
 
+#include <cmath>
 #include <string>
 
 #include "builtins/registry.h"
@@ -36,6 +37,13 @@ Status ExpectInt(std::span<const Value> args, int index0, int64_t* out) {
   FEDRA_RETURN_IF_ERROR(ExpectNumber(args, index0));
   if (!args[static_cast<size_t>(index0)].AsInt64(out)) {
     return OperandError(index0 + 1, "must be integer number but got floating-point number");
+  }
+  return Status::OK();
+}
+
+Status CheckFinite(const Value& v) {
+  if (v.num_rep() == Value::NumRep::kDouble && !std::isfinite(v.double_value())) {
+    return Status::BuiltinError("arithmetic result out of range (beyond float64)");
   }
   return Status::OK();
 }

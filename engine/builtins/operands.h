@@ -29,6 +29,12 @@ Status OperandElementError(int pos, const Value& collection, const Value& elemen
 // but got floating-point number".
 Status ExpectInt(std::span<const Value> args, int index0, int64_t* out);
 
+// eval_builtin_error when `v` is a float64 beyond its range. OPA computes
+// such results exactly with big decimals; Fedra keeps non-integers as
+// float64, and an infinity would serialise as invalid JSON (+Inf), so the
+// operation fails instead (undefined outside strict mode).
+Status CheckFinite(const Value& v);
+
 // Strings a builtin assembles from repeated pieces (every match replaced
 // by a long replacement) stop at this length: one such call cannot be
 // cancelled while it runs, so without a bound a small input could take the
