@@ -8,10 +8,10 @@
 // a stack frame per expression, per solution). EvalBody now runs such steps
 // in a loop and nests only at a generator (`some x in xs`, a ref with an
 // unbound variable, a relation call). A step is only taken when it is known
-// up front to have at most one solution, so its value and
-// errors are exactly what the general path gives (compile/steps.h decides
-// which expressions can be steps and which locals must be bound); anything
-// else goes to that path untouched.
+// up front to have at most one solution, so its value and errors are
+// exactly what the general path gives (compile/steps.h decides which
+// expressions can be steps and which locals must be bound); anything else
+// goes to that path untouched.
 #include <vector>
 
 #include "eval/evaluator.h"
