@@ -1,62 +1,72 @@
 #include "compile/steps.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace fedra::compile {
 
 namespace {
 
-void PlanTerm(ir::Term* t);
+// True when the term's own operation has one value once its operands do:
+// not a relation builtin such as walk, nor print (which prints every value
+// of its arguments).
+bool OneValuedOp(const ir::Term& t) {
+  if (t.op != ir::TermOp::kCall) return true;
+  const ir::Callable* c = t.callee;
+  if (c == nullptr || c->kind == ir::Callable::Kind::kPrint) return false;
+  return c->kind != ir::Callable::Kind::kBuiltin || (c->builtin != nullptr && !c->builtin->relation);
+}
 
-// Collects the locals `t` reads in its own scope into *reads; false when
-// the term may have several values whatever is bound (a relation builtin
-// such as walk, or print, which prints every value of its arguments).
-bool Reads(const ir::Term& t, std::vector<uint32_t>* reads) {
+// Comprehensions have one value once their captures are bound (the safety
+// order puts their binders first), a template one built from each part's
+// first value: neither looks at its parts.
+bool Opaque(const ir::Term& t) {
   switch (t.op) {
-    case ir::TermOp::kConst:
-    case ir::TermOp::kInput:
-    case ir::TermOp::kData:
-      return true;
-    case ir::TermOp::kLocal:
-      reads->push_back(t.slot);
-      return true;
     case ir::TermOp::kArrayCompr:
     case ir::TermOp::kSetCompr:
     case ir::TermOp::kObjectCompr:
     case ir::TermOp::kTemplate:
-      // One value each: a comprehension once its captures are bound (the
-      // safety order puts their binders first), a template part by part
-      // with each part's first value.
       return true;
-    case ir::TermOp::kCall: {
-      const ir::Callable* c = t.callee;
-      if (c == nullptr || c->kind == ir::Callable::Kind::kPrint) return false;
-      if (c->kind == ir::Callable::Kind::kBuiltin &&
-          (c->builtin == nullptr || c->builtin->relation)) {
-        return false;
-      }
-      break;
-    }
-    case ir::TermOp::kRef:
-    case ir::TermOp::kArray:
-    case ir::TermOp::kSet:
-    case ir::TermOp::kObject:
-      break;
+    default:
+      return false;
   }
-  // A ground ref has one value at most; calls and collections need one
-  // value per argument or element.
-  for (const auto& i : t.items) {
-    if (!Reads(i, reads)) return false;
-  }
-  for (const auto& [k, v] : t.entries) {
-    if (!Reads(k, reads) || !Reads(v, reads)) return false;
-  }
-  return true;
 }
 
-void Unique(std::vector<uint32_t>* v) {
-  std::sort(v->begin(), v->end());
-  v->erase(std::unique(v->begin(), v->end()), v->end());
+// Sets `single` bottom-up: a ground ref has one value at most; calls and
+// collections need one value per argument or element.
+void PlanTerm(ir::Term* t) {
+  if (t->body) PlanSteps(const_cast<ir::Body*>(t->body.get()));
+  bool single = OneValuedOp(*t);
+  for (auto& i : t->items) {
+    PlanTerm(&i);
+    single &= i.single;
+  }
+  for (auto& [k, v] : t->entries) {
+    PlanTerm(&k);
+    PlanTerm(&v);
+    single &= k.single && v.single;
+  }
+  t->single = Opaque(*t) || single;
+}
+
+// The locals `t` reads in its own scope (not inside comprehensions or
+// templates), sorted and unique.
+void CollectReads(const ir::Term& t, std::vector<uint32_t>* reads) {
+  if (t.op == ir::TermOp::kLocal) reads->push_back(t.slot);
+  if (Opaque(t)) return;
+  for (const auto& i : t.items) CollectReads(i, reads);
+  for (const auto& [k, v] : t.entries) {
+    CollectReads(k, reads);
+    CollectReads(v, reads);
+  }
+}
+
+std::vector<uint32_t> Reads(const ir::Term& t) {
+  std::vector<uint32_t> reads;
+  CollectReads(t, &reads);
+  std::sort(reads.begin(), reads.end());
+  reads.erase(std::unique(reads.begin(), reads.end()), reads.end());
+  return reads;
 }
 
 void PlanExpr(ir::Expr* e) {
@@ -73,35 +83,21 @@ void PlanExpr(ir::Expr* e) {
   if (!e->with.empty()) return;  // `with` saves and restores state around its continuation
   switch (e->op) {
     case ir::ExprOp::kTruthy:
-      e->step = Reads(e->a, &e->reads_a);
+      e->step = e->a.single;
       break;
     case ir::ExprOp::kUnify:
-      e->step = Reads(e->a, &e->reads_a) && Reads(e->b, &e->reads_b);
+      e->step = e->a.single && e->b.single;
       break;
     case ir::ExprOp::kNot:
     case ir::ExprOp::kEvery:
       e->step = true;  // bind nothing outside their bodies
-      break;
+      return;
     case ir::ExprOp::kSomeIn:
-      break;  // a generator
+      return;  // a generator
   }
-  if (!e->step) {
-    e->reads_a.clear();
-    e->reads_b.clear();
-  }
-  Unique(&e->reads_a);
-  Unique(&e->reads_b);
-}
-
-void PlanTerm(ir::Term* t) {
-  if (t->body) PlanSteps(const_cast<ir::Body*>(t->body.get()));
-  for (auto& i : t->items) PlanTerm(&i);
-  for (auto& [k, v] : t->entries) {
-    PlanTerm(&k);
-    PlanTerm(&v);
-  }
-  std::vector<uint32_t> reads;
-  t->single = Reads(*t, &reads);
+  if (!e->step) return;
+  e->reads_a = Reads(e->a);
+  if (e->op == ir::ExprOp::kUnify) e->reads_b = Reads(e->b);
 }
 
 }  // namespace

@@ -26,16 +26,21 @@ Evaluator::Step Evaluator::EvalStep(const ir::Expr& e, BoundSlots* bound) {
     }
     return true;
   };
+  // The value of a side: kHolds with *out set, or how the step ends.
+  auto value = [this](const ir::Term& t, const Value** out) {
+    switch (EvalValue(t, out)) {
+      case Got::kValue: return Step::kHolds;
+      case Got::kUndefined: return Step::kFails;
+      case Got::kError: break;
+    }
+    return Step::kError;
+  };
   switch (e.op) {
     case ir::ExprOp::kTruthy: {
       if (!all_bound(e.reads_a)) return Step::kComplex;
       if (CheckLimits() != Flow::kContinue) return Step::kError;
       const Value* v = nullptr;
-      switch (EvalValue(e.a, &v)) {
-        case Got::kValue: break;
-        case Got::kUndefined: return Step::kFails;
-        case Got::kError: return Step::kError;
-      }
+      if (Step s = value(e.a, &v); s != Step::kHolds) return s;
       // As EvalExprCore: a query's bare term reports false as its value.
       if (v->is_false() && (e.query_index < 0 || e.a.op == ir::TermOp::kCall)) return Step::kFails;
       if (e.query_index >= 0) expr_values_[e.query_index] = *v;
@@ -58,11 +63,7 @@ Evaluator::Step Evaluator::EvalStep(const ir::Expr& e, BoundSlots* bound) {
       }
       if (CheckLimits() != Flow::kContinue) return Step::kError;
       const Value* a = nullptr;
-      switch (EvalValue(var != nullptr ? *other : e.a, &a)) {
-        case Got::kValue: break;
-        case Got::kUndefined: return Step::kFails;
-        case Got::kError: return Step::kError;
-      }
+      if (Step s = value(var != nullptr ? *other : e.a, &a); s != Step::kHolds) return s;
       if (var != nullptr) {
         // The value lives until the body returns, and the body clears
         // the slot before that (Slot, scratch.h).
@@ -71,11 +72,7 @@ Evaluator::Step Evaluator::EvalStep(const ir::Expr& e, BoundSlots* bound) {
         return Step::kHolds;
       }
       const Value* b = nullptr;
-      switch (EvalValue(e.b, &b)) {
-        case Got::kValue: break;
-        case Got::kUndefined: return Step::kFails;
-        case Got::kError: return Step::kError;
-      }
+      if (Step s = value(e.b, &b); s != Step::kHolds) return s;
       return *a == *b ? Step::kHolds : Step::kFails;
     }
     case ir::ExprOp::kNot: {
@@ -168,9 +165,12 @@ Evaluator::Got Evaluator::CallValue(const ir::Term& t, const Value** out) {
   }
   Value result;
   Flow f;
-  if (fn_overrides_.empty() && c->kind == ir::Callable::Kind::kBuiltin) {
+  // Mocks (`with f as ...`) and the internal callables go through
+  // CallWithArgs; builtins and functions are called directly.
+  const bool mocked = !fn_overrides_.empty();
+  if (!mocked && c->kind == ir::Callable::Kind::kBuiltin) {
     f = BuiltinResult(c, t, argv.span(), &result);
-  } else if (fn_overrides_.empty() && c->kind == ir::Callable::Kind::kFunction) {
+  } else if (!mocked && c->kind == ir::Callable::Kind::kFunction) {
     f = FunctionResult(c->node, t, argv.span(), &result);
   } else {
     f = CallWithArgs(c, t, argv.span(), [&](const Value& v) -> Flow {

@@ -18,17 +18,11 @@
 #include <ctime>
 #include <memory>
 
+#include "http/openssl_ptr.h"
+
 namespace fedra::http {
 
 namespace {
-
-template <class T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using PKeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
 std::string OpenSslError(std::string_view what) {
   std::string out(what);

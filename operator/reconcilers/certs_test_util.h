@@ -2,9 +2,13 @@
 #ifndef FEDRA_OPERATOR_RECONCILERS_CERTS_TEST_UTIL_H_
 #define FEDRA_OPERATOR_RECONCILERS_CERTS_TEST_UTIL_H_
 
+#include <chrono>
 #include <string>
 
 namespace fedra::op::reconcilers::testing {
+
+constexpr auto kDay = std::chrono::hours(24);
+constexpr auto kYear = std::chrono::hours(24 * 365);
 
 // How many certificates a PEM bundle holds (caBundle during a CA rotation
 // holds two).

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "http/certs.h"
+#include "http/openssl_ptr.h"
 #include "operator/kube/config.h"
 
 namespace fedra::op::reconcilers {
@@ -34,13 +35,9 @@ constexpr char kTlsKey[] = "tls.key";
 constexpr char kOpaque[] = "Opaque";
 constexpr char kTlsType[] = "kubernetes.io/tls";
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using PKeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using http::BioPtr;
+using http::PKeyPtr;
+using http::X509Ptr;
 
 X509Ptr ReadCert(const std::string& pem) {
   BioPtr b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
@@ -143,6 +140,17 @@ bool ReadPair(const Json& secret, const char* cert_key, const char* key_key, Par
     return false;
   }
   return true;
+}
+
+// *out for a pair just made or issued: its PEM, certificate and validity
+// period; false when the certificate does not read back.
+bool FromNewPair(http::KeyPair pair, Parsed* out) {
+  *out = Parsed();
+  out->cert_pem = std::move(pair.cert_pem);
+  out->key_pem = std::move(pair.key_pem);
+  out->cert = ReadCert(out->cert_pem);
+  return out->cert && TimeOf(X509_get0_notBefore(out->cert.get()), &out->not_before) &&
+         TimeOf(X509_get0_notAfter(out->cert.get()), &out->not_after);
 }
 
 bool HasManagedByLabel(const Json& secret) {
@@ -293,12 +301,7 @@ Status PlanEngineCerts(const Json& ca_secret, const Json& serving_secret,
     Status s = http::MakeCaAt(svc.name + "." + svc.namespace_name + " webhook CA", now,
                               options.ca_validity, &pair);
     if (!s.ok()) return s.WithContext("making the engine CA");
-    ca = Parsed();
-    ca.cert_pem = pair.cert_pem;
-    ca.key_pem = pair.key_pem;
-    ca.cert = ReadCert(pair.cert_pem);
-    if (!ca.cert || !TimeOf(X509_get0_notBefore(ca.cert.get()), &ca.not_before) ||
-        !TimeOf(X509_get0_notAfter(ca.cert.get()), &ca.not_after)) {
+    if (!FromNewPair(std::move(pair), &ca)) {
       return Status::Internal("the new engine CA does not read back");
     }
     if (out->ca_rotated) {
@@ -375,12 +378,7 @@ Status PlanEngineCerts(const Json& ca_secret, const Json& serving_secret,
     http::KeyPair pair;
     Status s = http::IssueCert(http::KeyPair{ca.cert_pem, ca.key_pem}, req, &pair);
     if (!s.ok()) return s.WithContext("issuing the engine serving certificate");
-    tls = Parsed();
-    tls.cert_pem = pair.cert_pem;
-    tls.key_pem = pair.key_pem;
-    tls.cert = ReadCert(pair.cert_pem);
-    if (!tls.cert || !TimeOf(X509_get0_notBefore(tls.cert.get()), &tls.not_before) ||
-        !TimeOf(X509_get0_notAfter(tls.cert.get()), &tls.not_after)) {
+    if (!FromNewPair(std::move(pair), &tls)) {
       return Status::Internal("the new serving certificate does not read back");
     }
     tls_reason = problem + "; issued a new certificate";

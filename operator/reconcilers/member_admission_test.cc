@@ -19,10 +19,9 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 using Json = nlohmann::json;
-using std::chrono::hours;
 
-constexpr auto kDay = hours(24);
-constexpr auto kYear = hours(24 * 365);
+using testing::kDay;
+using testing::kYear;
 
 kube::GroupVersionResource Validating() {
   return {"admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", false};
